@@ -1,0 +1,32 @@
+import type { RefreshLock } from './token-store.js';
+
+interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+/** A RefreshLock for one process: leases in a Map that expire after their ttl. */
+export class MemoryLock implements RefreshLock {
+  readonly #leases = new Map<string, Lease>();
+  readonly #now: () => number;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now();
+    const lease = this.#leases.get(key);
+    if (lease && lease.owner !== owner && lease.expiresAt > now) return false;
+    this.#leases.set(key, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    if (this.#leases.get(key)?.owner === owner) this.#leases.delete(key);
+  }
+
+  clear(): void {
+    this.#leases.clear();
+  }
+}

@@ -1,0 +1,131 @@
+import { TokenStoreError, isTokenStoreError } from './errors.js';
+import { findMatch } from './matching.js';
+import { OAuthToken } from './oauth-token.js';
+import type { RecordBackend } from './record-backend.js';
+import { generateTokenId } from './token-id.js';
+import type { TokenRecord } from './token-record.js';
+import type { RefreshLock, TokenStore } from './token-store.js';
+
+/** How many times a save re-reads and retries after losing a uniqueness race. */
+const SAVE_ATTEMPTS = 8;
+
+/**
+ * A TokenStore built from a RecordBackend: the contract's matching rules and upsert semantics live
+ * here once, stores only provide indexed primitives and unique constraints.
+ *
+ * Upsert under races: a save that loses an insert race (unique id / user name) re-reads and replaces
+ * the winner's record instead, so concurrent saves of one new token leave exactly one record.
+ */
+export class RecordTokenStore implements TokenStore {
+  readonly lock?: RefreshLock;
+  readonly #backend: RecordBackend;
+  readonly #name: string;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(backend: RecordBackend, name = 'store') {
+    this.#backend = backend;
+    this.#name = name;
+    const lock = backend.lock;
+    if (lock) {
+      this.lock = {
+        acquire: (key, owner, ttlMs) => {
+          assertLease(key, owner, ttlMs);
+          return this.#run('lock.acquire', () => lock.acquire(key, owner, ttlMs));
+        },
+        release: (key, owner) => {
+          assertLease(key, owner, 1);
+          return this.#run('lock.release', () => lock.release(key, owner));
+        },
+      };
+    }
+  }
+
+  async findToken(token: OAuthToken): Promise<OAuthToken | null> {
+    assertToken(token);
+    return this.#run('findToken', async () => {
+      const match = await findMatch(token.toRecord(), (field, value) => this.#backend.findBy(field, value));
+      return match === null ? null : OAuthToken.fromRecord(match);
+    });
+  }
+
+  async findTokenById(id: string): Promise<OAuthToken | null> {
+    assertId(id);
+    return this.#run('findTokenById', async () => {
+      if (id === '') return null;
+      const [record] = await this.#backend.findBy('id', id);
+      return record === undefined ? null : OAuthToken.fromRecord(record);
+    });
+  }
+
+  async saveToken(token: OAuthToken): Promise<OAuthToken> {
+    assertToken(token);
+    return this.#run('saveToken', async () => {
+      const record = token.toRecord();
+      for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+        const match = await findMatch(record, (field, value) => this.#backend.findBy(field, value));
+        const stored: TokenRecord = { ...record, id: match?.id ?? (record.id || generateTokenId()) };
+        try {
+          if (match === null) await this.#backend.insert(stored);
+          else if (!(await this.#backend.replace(stored.id as string, stored))) continue;
+          return OAuthToken.fromRecord(stored);
+        } catch (error) {
+          if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+        }
+      }
+      throw new TokenStoreError(
+        'STORE_CONFLICT',
+        `${this.#name}: saveToken conflicts with another record (same id or user name bound elsewhere)`,
+      );
+    });
+  }
+
+  async deleteToken(id: string): Promise<void> {
+    assertId(id);
+    return this.#run('deleteToken', () => (id === '' ? Promise.resolve() : this.#backend.delete(id)));
+  }
+
+  async getTokens(): Promise<OAuthToken[]> {
+    return this.#run('getTokens', async () => (await this.#backend.list()).map((r) => OAuthToken.fromRecord(r)));
+  }
+
+  async deleteTokens(): Promise<void> {
+    return this.#run('deleteTokens', () => this.#backend.clear());
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#closing ??= Promise.resolve(this.#backend.close?.());
+    return this.#closing;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', `${this.#name} is closed`);
+  }
+
+  async #run<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    try {
+      return await body();
+    } catch (error) {
+      if (isTokenStoreError(error)) throw error;
+      if (this.#backend.toStoreError) throw this.#backend.toStoreError(error, operation);
+      throw new TokenStoreError('STORE_FAILURE', `${this.#name}: ${operation} failed`, { cause: error });
+    }
+  }
+}
+
+// Duck-typed rather than instanceof: an app may load core twice (ESM and CJS copies).
+function assertToken(token: unknown): asserts token is OAuthToken {
+  if (typeof (token as OAuthToken | null)?.toRecord !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', 'expected an OAuthToken');
+}
+
+function assertId(id: unknown): asserts id is string {
+  if (typeof id !== 'string') throw new TokenStoreError('INVALID_ARGUMENT', 'id must be a string');
+}
+
+function assertLease(key: unknown, owner: unknown, ttlMs: unknown): void {
+  if (typeof key !== 'string' || key === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock key must be a non-empty string');
+  if (typeof owner !== 'string' || owner === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock owner must be a non-empty string');
+  if (typeof ttlMs !== 'number' || !(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new TokenStoreError('INVALID_ARGUMENT', 'lock ttlMs must be a positive number');
+}

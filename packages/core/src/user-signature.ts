@@ -1,0 +1,13 @@
+/** Names the user a token belongs to (Zoho: the user's email). At most one stored token per name. */
+export class UserSignature {
+  readonly name: string;
+
+  constructor(name: string) {
+    if (typeof name !== 'string') throw new TypeError('UserSignature name must be a string');
+    this.name = name;
+    Object.freeze(this);
+  }
+}
+
+/** Accepts a UserSignature or a plain `{ name }` object. */
+export type UserSignatureLike = UserSignature | { readonly name: string };
