@@ -1,1 +1,1 @@
-export {};
+export { SQLiteStore, type SQLiteStoreOptions, type SQLiteFileOptions, type SQLiteDatabaseOptions } from './sqlite-store.js';

@@ -1,0 +1,84 @@
+import { LOOKUP_FIELDS, RECORD_FIELDS, recordFromUnknown, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import type { Database, Statement } from 'better-sqlite3';
+import { column, quote, SELECT_LIST, type SchemaNames } from './schema.js';
+import { SQLiteLock } from './sqlite-lock.js';
+import { toStoreError } from './sqlite-errors.js';
+
+type Row = Record<string, unknown>;
+type Values = (string | number | null)[];
+
+/**
+ * The RecordBackend over one table: every primitive is one prepared statement (values are always
+ * bound, never spliced), every lookup is served by an index. Uniqueness of id and user name is the
+ * database's job (primary key, unique partial index); a violation surfaces as STORE_CONFLICT, which
+ * makes the kit re-read and retry, so racing saves from several processes still leave one record.
+ */
+export class SQLiteBackend implements RecordBackend {
+  readonly lock: SQLiteLock;
+  readonly #db: Database;
+  readonly #ownsDatabase: boolean;
+  readonly #findBy: Readonly<Record<LookupField, Statement<[string], Row>>>;
+  readonly #insert: Statement<Values>;
+  readonly #replace: Statement<Values>;
+  readonly #delete: Statement<[string]>;
+  readonly #list: Statement<[], Row>;
+  readonly #clear: Statement<[]>;
+
+  constructor(db: Database, names: SchemaNames, ownsDatabase: boolean, now: () => number) {
+    this.#db = db;
+    this.#ownsDatabase = ownsDatabase;
+    const table = quote(names.table);
+    // safeIntegers(false): expiry_time comes back as a number even if the caller's Database was
+    // opened with defaultSafeIntegers (epoch milliseconds fit a double exactly).
+    const select = (sql: string) => db.prepare<[string], Row>(sql).safeIntegers(false);
+    this.#findBy = Object.fromEntries(
+      LOOKUP_FIELDS.map((field) => [field, select(`SELECT ${SELECT_LIST} FROM ${table} WHERE ${column(field)} = ? ORDER BY "id"`)]),
+    ) as Record<LookupField, Statement<[string], Row>>;
+    const columns = RECORD_FIELDS.map(column);
+    this.#insert = db.prepare<Values>(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const others = RECORD_FIELDS.filter((f) => f !== 'id');
+    this.#replace = db.prepare<Values>(`UPDATE ${table} SET ${others.map((f) => `${column(f)} = ?`).join(', ')} WHERE "id" = ?`);
+    this.#delete = db.prepare<[string]>(`DELETE FROM ${table} WHERE "id" = ?`);
+    this.#list = db.prepare<[], Row>(`SELECT ${SELECT_LIST} FROM ${table} ORDER BY "id"`).safeIntegers(false);
+    this.#clear = db.prepare<[]>(`DELETE FROM ${table}`);
+    this.lock = new SQLiteLock(db, names, now);
+  }
+
+  async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
+    return this.#findBy[field].all(value).map(toRecord);
+  }
+
+  async insert(record: TokenRecord): Promise<void> {
+    this.#insert.run(...RECORD_FIELDS.map((f) => record[f]));
+  }
+
+  async replace(id: string, record: TokenRecord): Promise<boolean> {
+    const values: Values = RECORD_FIELDS.filter((f) => f !== 'id').map((f) => record[f]);
+    return this.#replace.run(...values, id).changes > 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#delete.run(id);
+  }
+
+  async list(): Promise<readonly TokenRecord[]> {
+    return this.#list.all().map(toRecord);
+  }
+
+  async clear(): Promise<void> {
+    this.#clear.run();
+  }
+
+  async close(): Promise<void> {
+    // A Database the caller passed in is theirs: they may still use it after the store is closed.
+    if (this.#ownsDatabase && this.#db.open) this.#db.close();
+  }
+
+  toStoreError(error: unknown, operation: string): Error {
+    return toStoreError(error, operation);
+  }
+}
+
+function toRecord(row: Row): TokenRecord {
+  return recordFromUnknown(row);
+}
