@@ -1,0 +1,168 @@
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { LookupField, RecordBackend, TokenRecord } from '@tokenstore/core';
+import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
+import { FileLease } from './file-lease.js';
+import { toStoreError } from './file-errors.js';
+import { currentIdentity, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
+import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
+import { isProcessAlive } from './process-liveness.js';
+import { withProcessMutex } from './process-mutex.js';
+import type { RecordIndex } from './record-index.js';
+import { serialize } from './token-file.js';
+import { statSync } from 'node:fs';
+
+/** A temp file older than this is garbage whatever its pid says (pids get reused). */
+const LEFTOVER_MAX_AGE_MS = 60_000;
+
+export interface FileBackendOptions {
+  path: string;
+  lockTimeoutMs: number;
+  staleLockMs: number;
+  now: () => number;
+}
+
+/**
+ * The RecordBackend over one JSON file.
+ *
+ * Reads: served from the last loaded version of the file. Each read first checks that the file is
+ * still that version with one stat (device, inode, size, mtime, ctime); only a changed file is read
+ * and parsed again. Right after a write (within the mtime's racy window) the stat cannot prove
+ * anything, so the bytes are re-read and compared instead; see file-snapshot.ts.
+ *
+ * Writes: each is a read-modify-write under the cross-process lock file: re-read the file from disk
+ * (never trusting the cache), apply the change with the unique checks, write atomically and durably.
+ * A corrupt file fails the read, so it is never overwritten.
+ */
+export class FileBackend implements RecordBackend {
+  readonly lock: FileLease;
+  readonly #path: string;
+  readonly #lockFile: LockFile;
+  #snapshot: Snapshot | null = null;
+  readonly #leaseDir: string;
+  #swept = false;
+
+  constructor(options: FileBackendOptions) {
+    this.#path = options.path;
+    this.#lockFile = new LockFile(`${options.path}.lock`, { timeoutMs: options.lockTimeoutMs, staleMs: options.staleLockMs });
+    this.#leaseDir = `${options.path}.leases`;
+    this.lock = new FileLease(this.#leaseDir, (body) => this.#locked('lock', body), options.now);
+  }
+
+  async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
+    return (await this.#current()).findBy(field, value);
+  }
+
+  async list(): Promise<readonly TokenRecord[]> {
+    return (await this.#current()).list();
+  }
+
+  async insert(record: TokenRecord): Promise<void> {
+    await this.#mutate('insert', (index) => {
+      index.insert(record);
+      return { changed: true, result: undefined };
+    });
+  }
+
+  async replace(id: string, record: TokenRecord): Promise<boolean> {
+    return this.#mutate('replace', (index) => {
+      const replaced = index.replace(id, record);
+      return { changed: replaced, result: replaced };
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#mutate('delete', (index) => ({ changed: index.delete(id), result: undefined }));
+  }
+
+  async clear(): Promise<void> {
+    await this.#mutate('clear', (index) => ({ changed: index.clear(), result: undefined }));
+  }
+
+  async close(): Promise<void> {
+    this.#snapshot = null;
+  }
+
+  toStoreError(error: unknown, operation: string): Error {
+    return toStoreError(error, operation, this.#path);
+  }
+
+  /** The records of the file as it is now (see the class comment for how "now" is checked). */
+  async #current(): Promise<RecordIndex> {
+    const cached = this.#snapshot;
+    if (cached === null || currentIdentity(this.#path) !== cached.identity || !trustedByStat(cached)) {
+      this.#snapshot = await readSnapshot(this.#path, cached);
+    }
+    const snapshot = this.#snapshot as Snapshot;
+    if (snapshot.error) throw snapshot.error;
+    return snapshot.index;
+  }
+
+  async #mutate<T>(operation: string, change: (index: RecordIndex) => { changed: boolean; result: T }): Promise<T> {
+    return this.#locked(operation, async () => {
+      // Always from disk under the lock: the cache may be one write behind another process.
+      const fresh = await readSnapshot(this.#path, null);
+      if (fresh.error) throw fresh.error;
+      const { changed, result } = change(fresh.index);
+      if (changed) {
+        const text = serialize(fresh.index.records());
+        await writeFileAtomic(this.#path, text);
+        // We still hold the lock, so the file at the path is the one we just renamed into place.
+        const info = statSync(this.#path, { bigint: true });
+        const mtimeMs = Number(info.mtimeNs / 1_000_000n);
+        // verifiedAt 0: within the racy window the next read compares bytes instead of trusting stat.
+        this.#snapshot = { identity: identityOf(info), bytes: Buffer.from(text, 'utf8'), index: fresh.index, error: null, mtimeMs, verifiedAt: 0 };
+      }
+      return result;
+    });
+  }
+
+  /** Runs `body` holding the in-process queue and the cross-process lock file for this path. */
+  async #locked<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    return withProcessMutex(this.#path, async () => {
+      try {
+        await ensureDir(this.#path);
+        const { release, brokeStale } = await this.#lockFile.acquire();
+        try {
+          // A broken stale lock means a writer crashed: it may have left a temp file behind.
+          if (brokeStale || !this.#swept) {
+            this.#swept = true;
+            await sweepLeftovers(dirname(this.#path), tempPrefix(this.#path));
+            await sweepLeftovers(this.#leaseDir, '.');
+          }
+          return await body();
+        } finally {
+          await release();
+        }
+      } catch (error) {
+        throw toStoreError(error, operation, this.#path);
+      }
+    });
+  }
+}
+
+/**
+ * Deletes temp files left by writers that died mid-write (`<prefix><pid>.<random>.tmp`): only those
+ * whose pid is gone, or that are older than any write could take. Runs under the lock.
+ */
+async function sweepLeftovers(dir: string, prefix: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  let removed = false;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
+    const pid = Number(name.slice(0, -TEMP_SUFFIX.length).split('.').at(-2));
+    const age = await ageOf(join(dir, name));
+    if (age === undefined) continue;
+    if (!isProcessAlive(pid) || age > LEFTOVER_MAX_AGE_MS) {
+      await unlinkIfPresent(join(dir, name));
+      removed = true;
+    }
+  }
+  if (removed) await fsyncDir(dir);
+}

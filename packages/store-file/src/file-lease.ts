@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RefreshLock } from '@tokenstore/core';
+import { DIR_MODE, writeFileAtomic } from './atomic-write.js';
+import { unlinkIfPresent } from './lock-file.js';
+
+interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+/** Runs `body` while holding the store's cross-process file lock. */
+export type Locked = <T>(body: () => Promise<T>) => Promise<T>;
+
+/**
+ * RefreshLock as one lease file per key in `<path>.leases/` (named by the key's SHA-256, so any key
+ * is a safe file name and none is written in clear). Each file records `{ owner, expiresAt }`.
+ * Reads and writes of lease files happen under the store's cross-process lock, so two processes can
+ * never both find a lease free. An expired lease is free: a crashed holder blocks others for at most
+ * its ttl. Processes share one clock (same host, or hosts with synchronised clocks).
+ */
+export class FileLease implements RefreshLock {
+  readonly #dir: string;
+  readonly #locked: Locked;
+  readonly #now: () => number;
+
+  constructor(dir: string, locked: Locked, now: () => number) {
+    this.#dir = dir;
+    this.#locked = locked;
+    this.#now = now;
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#locked(async () => {
+      const file = this.#file(key);
+      const now = this.#now();
+      const held = await readLease(file);
+      if (held !== null && held.owner !== owner && held.expiresAt > now) return false;
+      await mkdir(this.#dir, { recursive: true, mode: DIR_MODE });
+      // Not fsynced: a lease only has to outlive a process crash (the page cache does), and after a
+      // machine crash every holder is gone anyway.
+      await writeFileAtomic(file, JSON.stringify({ owner, expiresAt: Math.ceil(now + ttlMs) } satisfies Lease), { durable: false });
+      return true;
+    });
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await this.#locked(async () => {
+      const file = this.#file(key);
+      if ((await readLease(file))?.owner === owner) await unlinkIfPresent(file);
+    });
+  }
+
+  #file(key: string): string {
+    return join(this.#dir, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
+  }
+}
+
+/** The lease in `file`, or null when there is none (or it is unreadable: a lease is only a hint). */
+async function readLease(file: string): Promise<Lease | null> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const lease = JSON.parse(raw) as Partial<Lease>;
+    if (typeof lease.owner === 'string' && typeof lease.expiresAt === 'number') return lease as Lease;
+  } catch {
+    // A damaged lease file counts as no lease; the next acquire overwrites it.
+  }
+  return null;
+}

@@ -1,0 +1,89 @@
+import { statSync, type BigIntStats } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { RecordIndex } from './record-index.js';
+import { parse } from './token-file.js';
+import { TokenStoreError } from '@tokenstore/core';
+
+/**
+ * How close to a file's mtime a check must be for the mtime to prove nothing: on filesystems with
+ * coarse timestamps (1 s on some, 2 s on FAT) a second write within the same tick keeps the mtime.
+ */
+export const RACY_WINDOW_MS = 2_500;
+
+/** What identifies one version of the file: a write replaces the inode and moves size/mtime/ctime. */
+export type FileIdentity = string;
+
+/** One loaded version of the file: its identity, bytes and parsed records (or why it is corrupt). */
+export interface Snapshot {
+  readonly identity: FileIdentity | 'missing';
+  readonly bytes: Buffer | null;
+  readonly index: RecordIndex;
+  readonly error: TokenStoreError | null;
+  readonly mtimeMs: number;
+  /** When the content was last read and compared (taken before the read started). */
+  verifiedAt: number;
+}
+
+export function identityOf(info: BigIntStats): FileIdentity {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+}
+
+/** Cheap check (one stat): the identity of the file now, or 'missing'. */
+export function currentIdentity(path: string): FileIdentity | 'missing' {
+  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return info === undefined ? 'missing' : identityOf(info);
+}
+
+/**
+ * A snapshot can be trusted on a stat alone once it was verified by content after its mtime's tick
+ * had passed: any later write then necessarily shows a different mtime (the "racy git" rule).
+ */
+export function trustedByStat(snapshot: Snapshot): boolean {
+  return snapshot.identity === 'missing' || snapshot.verifiedAt > snapshot.mtimeMs + RACY_WINDOW_MS;
+}
+
+export const MISSING: () => Snapshot = () => ({ identity: 'missing', bytes: null, index: new RecordIndex(), error: null, mtimeMs: 0, verifiedAt: 0 });
+
+/**
+ * Reads the file through one descriptor, so the identity and the bytes describe the same inode even
+ * if a writer renames a new version into place meanwhile. `previous` lets an unchanged file skip the
+ * parse (bytes are compared instead).
+ */
+export async function readSnapshot(path: string, previous: Snapshot | null): Promise<Snapshot> {
+  const startedAt = Date.now();
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING();
+    throw error;
+  }
+  try {
+    const info = await handle.stat({ bigint: true });
+    const bytes = await handle.readFile();
+    const identity = identityOf(info);
+    const mtimeMs = Number(info.mtimeNs / 1_000_000n);
+    if (previous !== null && previous.bytes !== null && previous.bytes.equals(bytes)) {
+      return { ...previous, identity, mtimeMs, verifiedAt: startedAt };
+    }
+    return fromBytes(path, bytes, identity, mtimeMs, startedAt);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function fromBytes(path: string, bytes: Buffer, identity: FileIdentity, mtimeMs: number, verifiedAt: number): Snapshot {
+  try {
+    let text: string;
+    try {
+      // fatal: bytes that are not UTF-8 are damage, not something to paper over with U+FFFD.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (error) {
+      throw new TokenStoreError('STORE_CORRUPT', `FileStore: ${path} is not a valid token file (not UTF-8 text); it was left untouched`, { cause: error });
+    }
+    const records = parse(text, path);
+    return { identity, bytes, index: new RecordIndex(records), error: null, mtimeMs, verifiedAt };
+  } catch (error) {
+    return { identity, bytes, index: new RecordIndex(), error: error as TokenStoreError, mtimeMs, verifiedAt };
+  }
+}

@@ -1,0 +1,101 @@
+import { LOOKUP_FIELDS, TokenStoreError, type LookupField, type TokenRecord } from '@tokenstore/core';
+
+/**
+ * One version of the file's records, with a hash index per lookup field so every lookup costs O(1)
+ * whatever the number of tokens. Uniqueness of id and user name is enforced here the way a database's
+ * unique indexes would: a violating write throws STORE_CONFLICT (the kit then re-reads and retries).
+ */
+export class RecordIndex {
+  readonly #records = new Map<string, TokenRecord>();
+  readonly #indexes = new Map<LookupField, Map<string, Set<string>>>(LOOKUP_FIELDS.map((f) => [f, new Map()]));
+
+  constructor(records: Iterable<TokenRecord> = []) {
+    for (const record of records) this.#put(record.id as string, record);
+  }
+
+  get size(): number {
+    return this.#records.size;
+  }
+
+  findBy(field: LookupField, value: string): TokenRecord[] {
+    const ids = field === 'id' ? [value] : [...(this.#indexes.get(field)?.get(value) ?? [])];
+    const found: TokenRecord[] = [];
+    for (const id of ids) {
+      const record = this.#records.get(id);
+      if (record) found.push({ ...record });
+    }
+    return found;
+  }
+
+  list(): TokenRecord[] {
+    return [...this.#records.values()].map((r) => ({ ...r }));
+  }
+
+  /** The records in file order (insertion order, replaced records keep their place). */
+  records(): IterableIterator<TokenRecord> {
+    return this.#records.values();
+  }
+
+  insert(record: TokenRecord): void {
+    const id = record.id as string;
+    if (this.#records.has(id)) throw new TokenStoreError('STORE_CONFLICT', 'FileStore: id already exists');
+    this.#assertUserFree(record, id);
+    this.#put(id, record);
+  }
+
+  replace(id: string, record: TokenRecord): boolean {
+    const old = this.#records.get(id);
+    if (!old) return false;
+    this.#assertUserFree(record, id);
+    this.#unindex(id, old);
+    this.#put(id, record);
+    return true;
+  }
+
+  delete(id: string): boolean {
+    const old = this.#records.get(id);
+    if (!old) return false;
+    this.#unindex(id, old);
+    this.#records.delete(id);
+    return true;
+  }
+
+  clear(): boolean {
+    const had = this.#records.size > 0;
+    this.#records.clear();
+    for (const index of this.#indexes.values()) index.clear();
+    return had;
+  }
+
+  #put(id: string, record: TokenRecord): void {
+    const stored = { ...record, id };
+    this.#records.set(id, stored);
+    for (const field of LOOKUP_FIELDS) {
+      const value = stored[field];
+      if (field === 'id' || value === null) continue;
+      const index = this.#indexes.get(field) as Map<string, Set<string>>;
+      const ids = index.get(value) ?? new Set<string>();
+      ids.add(id);
+      index.set(value, ids);
+    }
+  }
+
+  #unindex(id: string, record: TokenRecord): void {
+    for (const field of LOOKUP_FIELDS) {
+      const value = record[field];
+      if (field === 'id' || value === null) continue;
+      const index = this.#indexes.get(field) as Map<string, Set<string>>;
+      const ids = index.get(value);
+      ids?.delete(id);
+      if (ids?.size === 0) index.delete(value);
+    }
+  }
+
+  #assertUserFree(record: TokenRecord, id: string): void {
+    if (record.userName === null) return;
+    const holders = this.#indexes.get('userName')?.get(record.userName);
+    if (holders && [...holders].some((other) => other !== id)) {
+      throw new TokenStoreError('STORE_CONFLICT', 'FileStore: user name already bound to another record');
+    }
+  }
+}
