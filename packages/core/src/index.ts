@@ -32,3 +32,73 @@ export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { MemoryLock } from './memory-lock.js';
 export { generateTokenId } from './token-id.js';
 export { assertIdentifierName } from './identifier-name.js';
+// Refresh engine, Initializer and authorised requests (issue 3).
+export {
+  type Environment,
+  type AuthorizationScheme,
+  type ZohoDataCenterCode,
+  type ZohoEnvironmentKind,
+  type ZohoDataCenterInfo,
+  type ZohoDataCenter,
+  type CustomEnvironmentOptions,
+  ZOHO_DATA_CENTERS,
+  zohoEnvironment,
+  customEnvironment,
+  DataCenter,
+  USDataCenter,
+  EUDataCenter,
+  INDataCenter,
+  CNDataCenter,
+  JPDataCenter,
+  AUDataCenter,
+  CADataCenter,
+  SADataCenter,
+} from './engine/environments.js';
+export {
+  OAuthErrorCode,
+  OAuthError,
+  InvalidGrantError,
+  ReauthorizationRequiredError,
+  InvalidClientError,
+  InvalidScopeError,
+  InvalidTokenResponseError,
+  TransportError,
+  RefreshLockTimeoutError,
+  TokenPersistError,
+  TokenNotFoundError,
+  type OAuthErrorDetails,
+  type TransportErrorReason,
+  type TransportErrorDetails,
+} from './engine/oauth-errors.js';
+export {
+  type Logger,
+  type LogLevel,
+  type LogFields,
+  type LogValue,
+  type ConsoleLoggerOptions,
+  silentLogger,
+  consoleLogger,
+} from './engine/logger.js';
+export {
+  TokenEndpointClient,
+  parseRetryAfter,
+  type FetchLike,
+  type TokenEndpointClientOptions,
+  type TokenResponse,
+  type ClientCredentials,
+  type GrantExchangeRequest,
+  type RefreshRequest,
+  type RevokeRequest,
+} from './engine/token-endpoint.js';
+export { createRefreshRegistry, type RefreshRegistry } from './engine/single-flight.js';
+export {
+  type TokenEventMap,
+  type TokenEventName,
+  type TokenEventListener,
+  type TokenHooks,
+  type TokenRefreshedEvent,
+  type RefreshFailedEvent,
+  type RefreshReason,
+} from './engine/events.js';
+export { type RefreshOptions, tokenKey } from './engine/refresh-engine.js';
+export { Initializer, type InitializeOptions } from './engine/initializer.js';
