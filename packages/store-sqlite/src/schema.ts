@@ -79,6 +79,8 @@ const MIGRATIONS: readonly Migration[] = [
       "token_type" TEXT,
       "scope" TEXT
     ) STRICT`);
+    // A table of that name that was already there must be ours before we index its columns.
+    assertColumns(db, n.table);
     // Partial indexes: NULLs are not indexed (they are never looked up), and the unique index on
     // user_name tolerates any number of records that have no user.
     db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${quote(n.userIndex)} ON ${quote(n.table)} ("user_name") WHERE "user_name" IS NOT NULL`);

@@ -2,7 +2,7 @@ import { LOOKUP_FIELDS, RECORD_FIELDS, recordFromUnknown, type LookupField, type
 import type { Database, Statement } from 'better-sqlite3';
 import { column, quote, SELECT_LIST, type SchemaNames } from './schema.js';
 import { SQLiteLock } from './sqlite-lock.js';
-import { toStoreError } from './sqlite-errors.js';
+import { rethrowConflict, toStoreError } from './sqlite-errors.js';
 
 type Row = Record<string, unknown>;
 type Values = (string | number | null)[];
@@ -49,12 +49,20 @@ export class SQLiteBackend implements RecordBackend {
   }
 
   async insert(record: TokenRecord): Promise<void> {
-    this.#insert.run(...RECORD_FIELDS.map((f) => record[f]));
+    try {
+      this.#insert.run(...RECORD_FIELDS.map((f) => record[f]));
+    } catch (error) {
+      rethrowConflict(error);
+    }
   }
 
   async replace(id: string, record: TokenRecord): Promise<boolean> {
     const values: Values = RECORD_FIELDS.filter((f) => f !== 'id').map((f) => record[f]);
-    return this.#replace.run(...values, id).changes > 0;
+    try {
+      return this.#replace.run(...values, id).changes > 0;
+    } catch (error) {
+      rethrowConflict(error);
+    }
   }
 
   async delete(id: string): Promise<void> {

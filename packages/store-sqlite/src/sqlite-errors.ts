@@ -13,9 +13,25 @@ export function toStoreError(error: unknown, operation: string): TokenStoreError
     if (error instanceof TypeError && /database connection is not open/i.test(error.message)) {
       return new TokenStoreError('STORE_CLOSED', `SQLiteStore: ${operation} failed: the database connection is not open`, { cause: error });
     }
+    // better-sqlite3 checks the directory itself before SQLite gets to say SQLITE_CANTOPEN.
+    if (error instanceof TypeError && /cannot open database/i.test(error.message)) {
+      return new TokenStoreError('STORE_UNAVAILABLE', `SQLiteStore: ${operation} failed: ${error.message}`, { cause: error });
+    }
     return new TokenStoreError('STORE_FAILURE', `SQLiteStore: ${operation} failed`, { cause: error });
   }
   return new TokenStoreError(codeFor(code), `SQLiteStore: ${operation} failed (${code}${hint(code)})`, { cause: error });
+}
+
+/**
+ * For the backend's write primitives: a unique violation must reach the kit as a STORE_CONFLICT
+ * TokenStoreError (its signal to re-read and retry); anything else is left for `toStoreError`.
+ */
+export function rethrowConflict(error: unknown): never {
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+    throw new TokenStoreError('STORE_CONFLICT', `SQLiteStore: write conflicts with another record (${code})`, { cause: error });
+  }
+  throw error;
 }
 
 function sqliteCode(error: unknown): string | undefined {
