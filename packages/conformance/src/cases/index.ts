@@ -1,0 +1,29 @@
+import type { ConformanceCase } from '../conformance-case.js';
+import { closeCases } from './close.js';
+import { deleteCases } from './delete.js';
+import { errorCases } from './errors.js';
+import { findCases } from './find.js';
+import { lockCases } from './lock.js';
+import { matchCases } from './match.js';
+import { reopenCases } from './reopen.js';
+import { roundtripCases } from './roundtrip.js';
+import { saveCases } from './save.js';
+
+/** Every conformance test, in the order they are registered. */
+export const ALL_CASES: readonly ConformanceCase[] = [
+  ...saveCases,
+  ...findCases,
+  ...matchCases,
+  ...roundtripCases,
+  ...deleteCases,
+  ...reopenCases,
+  ...closeCases,
+  ...errorCases,
+  ...lockCases,
+];
+
+const seen = new Set<string>();
+for (const c of ALL_CASES) {
+  if (seen.has(c.id)) throw new Error(`duplicate conformance test id ${c.id}`);
+  seen.add(c.id);
+}
