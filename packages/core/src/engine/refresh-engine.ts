@@ -431,7 +431,7 @@ export class RefreshEngine {
     const { logger, learned, options } = this.#ctx;
     logger.addSecrets(response.accessToken, response.refreshToken);
     learned.lifetimeMs = response.expiresInMs;
-    const rotated = response.refreshToken !== undefined && response.refreshToken !== base.refreshToken;
+    const rotated = base.refreshToken !== undefined && response.refreshToken !== undefined && response.refreshToken !== base.refreshToken;
     const next = base.with({
       accessToken: response.accessToken,
       refreshToken: response.refreshToken ?? base.refreshToken,
