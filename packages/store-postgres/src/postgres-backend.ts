@@ -1,0 +1,144 @@
+import { RECORD_FIELDS, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { runMigrations, type MigrationResult } from './migrations.js';
+import { PostgresLeaseLock } from './postgres-lock.js';
+import { isUniquenessViolation, sanitizeDriverError, toStoreError } from './postgres-errors.js';
+import { recordFromRow, rowValues } from './rows.js';
+import { COLUMN_LIST, column, type SchemaNames } from './schema.js';
+
+/** `$1, $2, ... $12`: one placeholder per record field. */
+const VALUE_PLACEHOLDERS = RECORD_FIELDS.map((_, i) => `$${i + 1}`).join(', ');
+/** `"user_name" = $2, ...`: every column but id (a replaced record keeps its id, which is $1). */
+const UPDATE_ASSIGNMENTS = RECORD_FIELDS.map((field, i) => ({ field, i }))
+  .filter(({ field }) => field !== 'id')
+  .map(({ field, i }) => `${column(field)} = $${i + 1}`)
+  .join(', ');
+
+/**
+ * The RecordBackend of PostgresStore: one parameterized statement per primitive, on the pool.
+ * Nothing is ever spliced into a statement except identifiers validated by `assertIdentifierName`.
+ */
+export class PostgresBackend implements RecordBackend {
+  readonly lock: PostgresLeaseLock;
+  readonly #pool: Pool;
+  readonly #names: SchemaNames;
+  readonly #ownsPool: boolean;
+  readonly #autoMigrate: boolean;
+  readonly #sql: Readonly<Record<'insert' | 'replace' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
+  #migrated: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(pool: Pool, names: SchemaNames, ownsPool: boolean, autoMigrate: boolean) {
+    this.#pool = pool;
+    this.#names = names;
+    this.#ownsPool = ownsPool;
+    this.#autoMigrate = autoMigrate;
+    const t = names.qualifiedTable;
+    const select = `SELECT ${COLUMN_LIST} FROM ${t}`;
+    this.#sql = {
+      findBy: {
+        id: `${select} WHERE "id" = $1`,
+        userName: `${select} WHERE "user_name" = $1`,
+        grantToken: `${select} WHERE "grant_token" = $1`,
+        refreshToken: `${select} WHERE "refresh_token" = $1`,
+        accessToken: `${select} WHERE "access_token" = $1`,
+      },
+      // DO NOTHING without a conflict target covers both keys (id and user_name). A lost race
+      // inserts no row and raises nothing; the kit then re-reads and replaces the winner's record.
+      insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${VALUE_PLACEHOLDERS}) ON CONFLICT DO NOTHING`,
+      replace: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1`,
+      delete: `DELETE FROM ${t} WHERE "id" = $1`,
+      list: `${select} ORDER BY "row_id"`,
+      clear: `DELETE FROM ${t}`,
+    };
+    this.lock = new PostgresLeaseLock((text, values) => this.query(text, values), names);
+  }
+
+  /** Runs pending migrations now (also what the first operation does unless `migrate: false`). */
+  async migrate(): Promise<MigrationResult> {
+    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'PostgresStore is closed');
+    try {
+      const result = await runMigrations(this.#pool, this.#names);
+      this.#migrated = Promise.resolve();
+      return result;
+    } catch (error) {
+      throw toStoreError(error, 'migrate');
+    }
+  }
+
+  /** A statement on the pool, after the first-use migration. */
+  async query<R extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[]): Promise<QueryResult<R>> {
+    if (this.#autoMigrate) {
+      // Memoized while it succeeds; a failed migration (server down) is retried by the next call.
+      this.#migrated ??= this.migrate().then(
+        () => undefined,
+        (error: unknown) => {
+          this.#migrated = undefined;
+          throw error;
+        },
+      );
+      await this.#migrated;
+    }
+    return this.#pool.query<R>(text, values);
+  }
+
+  async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
+    // PostgreSQL text cannot hold NUL, so no stored value equals one that contains it (and the
+    // server would reject it as a parameter).
+    if (value.includes('\0')) return [];
+    const result = await this.query(this.#sql.findBy[field], [value]);
+    return result.rows.map(recordFromRow);
+  }
+
+  async insert(record: TokenRecord): Promise<void> {
+    assertStorable(record);
+    const result = await this.query(this.#sql.insert, rowValues(record));
+    if (result.rowCount === 0) throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the id or user name is already taken');
+  }
+
+  async replace(id: string, record: TokenRecord): Promise<boolean> {
+    assertStorable(record);
+    try {
+      const result = await this.query(this.#sql.replace, rowValues({ ...record, id }));
+      return (result.rowCount ?? 0) > 0;
+    } catch (error) {
+      if (isUniquenessViolation(error)) {
+        throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
+      }
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    if (id.includes('\0')) return;
+    await this.query(this.#sql.delete, [id]);
+  }
+
+  async list(): Promise<readonly TokenRecord[]> {
+    const result = await this.query(this.#sql.list, []);
+    return result.rows.map(recordFromRow);
+  }
+
+  async clear(): Promise<void> {
+    await this.query(this.#sql.clear, []);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // The app's own pool is the app's to end.
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  toStoreError(error: unknown, operation: string): Error {
+    return toStoreError(error, operation);
+  }
+}
+
+function assertStorable(record: TokenRecord): void {
+  for (const field of RECORD_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'string' && value.includes('\0')) {
+      throw new TokenStoreError('INVALID_ARGUMENT', `PostgresStore: token field "${field}" contains a NUL character, which PostgreSQL text cannot store`);
+    }
+  }
+}

@@ -1,0 +1,300 @@
+import { inspect } from 'node:util';
+import { OAuthToken, TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PostgresDriverError, PostgresStore } from '../src/index.js';
+import { PG_URL, StoreTracker, adminPool, closedPort, dropStoreTables, uniqueName } from './helpers.js';
+
+const admin = adminPool();
+const tracker = new StoreTracker();
+afterEach(() => tracker.cleanup(admin));
+afterAll(() => admin.end());
+
+async function rejection(promise: Promise<unknown>): Promise<TokenStoreError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(isTokenStoreError(error)).toBe(true);
+  return error as TokenStoreError;
+}
+
+async function tableExists(schema: string, table: string): Promise<boolean> {
+  const { rows } = await admin.query('SELECT to_regclass($1) AS t', [`"${schema}"."${table}"`]);
+  return rows[0].t !== null;
+}
+
+describe('options', () => {
+  it('needs exactly one of pool or connectionString', () => {
+    expect(() => new PostgresStore({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const pool = new pg.Pool({ connectionString: PG_URL });
+    expect(() => new PostgresStore({ pool, connectionString: PG_URL } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new PostgresStore({ pool: {} as pg.Pool })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    return pool.end();
+  });
+
+  it('accepts only plain identifiers for schema and table, and table names of at most 40 characters', () => {
+    for (const table of ['x"; DROP TABLE y; --', 'a b', '', '1abc', 'a'.repeat(41)]) {
+      expect(() => new PostgresStore({ connectionString: PG_URL, table })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(() => new PostgresStore({ connectionString: PG_URL, schema: 'public"."x' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new PostgresStore({ connectionString: PG_URL, migrate: 'yes' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('defaults to the Zoho table name oauthtoken in schema public', async () => {
+    const store = new PostgresStore({ connectionString: PG_URL, migrate: false });
+    expect([store.schema, store.table]).toEqual(['public', 'oauthtoken']);
+    await store.close();
+  });
+});
+
+describe('migrations', () => {
+  it('run on first use, record each version once, and are idempotent', async () => {
+    const table = uniqueName('mig');
+    const store = tracker.open({ table });
+    expect(await tableExists('public', table)).toBe(false);
+    expect(await store.getTokens()).toEqual([]);
+    expect(await tableExists('public', table)).toBe(true);
+    expect(await tableExists('public', `${table}_leases`)).toBe(true);
+    const { rows } = await admin.query(`SELECT version, name FROM "public"."${table}_migrations" ORDER BY version`);
+    expect(rows).toEqual([
+      { version: 1, name: 'token table' },
+      { version: 2, name: 'lease table' },
+    ]);
+    expect(await store.migrate()).toEqual({ version: PostgresStore.SCHEMA_VERSION, applied: [] });
+    expect(PostgresStore.SCHEMA_VERSION).toBe(2);
+  });
+
+  it('with migrate: false, touch nothing until migrate() is called', async () => {
+    const table = uniqueName('mig');
+    const store = tracker.open({ table, migrate: false });
+    const error = await rejection(store.findTokenById('x'));
+    expect(error.code).toBe('STORE_FAILURE');
+    expect((error.cause as PostgresDriverError).code).toBe('42P01'); // undefined_table
+    expect(await tableExists('public', table)).toBe(false);
+    expect(await store.migrate()).toEqual({ version: 2, applied: [1, 2] });
+    expect(await store.findTokenById('x')).toBeNull();
+  });
+
+  it('create a missing schema, and many processes migrating at once apply each version exactly once', async () => {
+    const schema = uniqueName('sch');
+    const table = uniqueName('mig');
+    try {
+      const stores = Array.from({ length: 8 }, () => tracker.open({ schema, table }));
+      const results = await Promise.all(stores.map((s) => s.migrate()));
+      expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: 2, applied: [1, 2] }]);
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM "${schema}"."${table}_migrations"`);
+      expect(rows[0].n).toBe(2);
+      const saved = await stores[0]!.saveToken(new OAuthToken({ userSignature: { name: 'u' }, accessToken: 'a' }));
+      expect((await stores[7]!.findTokenById(saved.id as string))?.accessToken).toBe('a');
+    } finally {
+      await tracker.cleanup(admin);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+});
+
+describe('lookups', () => {
+  it('every lookup statement the store issues is served by an index', async () => {
+    const table = uniqueName('idx');
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
+    const statements: { text: string; values: unknown[] }[] = [];
+    const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+    // Record every statement the store sends, to EXPLAIN the real ones rather than copies.
+    (pool as unknown as { query: typeof query }).query = (text, values) => {
+      statements.push({ text, values: values ?? [] });
+      return query(text, values);
+    };
+    const store = new PostgresStore({ pool, table });
+    try {
+      await store.migrate();
+      const t = `"public"."${table}"`;
+      await admin.query(
+        `INSERT INTO ${t} (id, user_name, client_id, grant_token, refresh_token, access_token)
+         SELECT 'id-' || g, 'user-' || g, 'client', 'grant-' || g, 'refresh-' || g, 'access-' || g FROM generate_series(1, 5000) g`,
+      );
+      await admin.query(`ANALYZE ${t}`);
+      statements.length = 0;
+      await store.findTokenById('id-17');
+      await store.findToken(new OAuthToken({ userSignature: { name: 'nobody' }, clientId: 'client', grantToken: 'g-none', refreshToken: 'r-none', accessToken: 'access-9' }));
+      const lookups = statements.filter((s) => s.text.startsWith('SELECT'));
+      expect(lookups.map((s) => s.text.slice(s.text.indexOf('WHERE')))).toEqual([
+        'WHERE "id" = $1',
+        'WHERE "user_name" = $1',
+        'WHERE "grant_token" = $1',
+        'WHERE "refresh_token" = $1',
+        'WHERE "access_token" = $1',
+      ]);
+      const indexes = [`${table}_id_uq`, `${table}_user_name_uq`, `${table}_grant_token_ix`, `${table}_refresh_token_ix`, `${table}_access_token_ix`];
+      for (const [i, lookup] of lookups.entries()) {
+        const { rows } = await admin.query(`EXPLAIN ${lookup.text}`, lookup.values);
+        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        // "Index Scan using <index> on <table>" or "Bitmap Index Scan on <index>".
+        expect(plan).toMatch(new RegExp(`Index Scan (using|on) ${indexes[i]} `));
+        expect(plan).not.toContain('Seq Scan');
+      }
+    } finally {
+      await store.close();
+      await pool.end();
+      await dropStoreTables(admin, table);
+    }
+  });
+
+  it('match byte for byte: case, trailing spaces and Unicode normalisation all count', async () => {
+    const store = tracker.open({ table: uniqueName('bytes') });
+    const upper = await store.saveToken(new OAuthToken({ userSignature: { name: 'ABC' }, accessToken: 'x' }));
+    const lower = await store.saveToken(new OAuthToken({ userSignature: { name: 'abc' }, accessToken: 'x ' }));
+    expect(upper.id).not.toBe(lower.id);
+    expect((await store.findToken(new OAuthToken({ userSignature: { name: 'abc' } })))?.id).toBe(lower.id);
+    expect((await store.findToken(new OAuthToken({ accessToken: 'x' })))?.id).toBe(upper.id);
+    expect((await store.findToken(new OAuthToken({ accessToken: 'x ' })))?.id).toBe(lower.id);
+    expect(await store.findToken(new OAuthToken({ accessToken: 'X' }))).toBeNull();
+    // U+00E9 and e + U+0301 look alike but are different strings.
+    await store.saveToken(new OAuthToken({ userSignature: { name: '\u00e9' }, accessToken: 'nfc' }));
+    expect(await store.findToken(new OAuthToken({ userSignature: { name: 'e\u0301' } }))).toBeNull();
+    expect(await store.getTokens()).toHaveLength(3);
+  });
+
+  it('store values of 8 KiB in the unique columns too (no B-tree entry limit)', async () => {
+    const store = tracker.open({ table: uniqueName('long') });
+    // Random hex does not compress: a B-tree unique index would reject it (limit 2704 bytes).
+    const long = (seed: string) => Array.from({ length: 256 }, (_, i) => `${seed}${i}`.padEnd(32, 'x')).join('').slice(0, 8192) + crypto.randomUUID();
+    const id = long('id');
+    const name = long('user');
+    await store.saveToken(new OAuthToken({ id, userSignature: { name }, accessToken: long('a'), refreshToken: long('r'), clientId: 'c' }));
+    const again = await store.saveToken(new OAuthToken({ userSignature: { name }, accessToken: 'new' }));
+    expect(again.id).toBe(id);
+    expect((await store.findTokenById(id))?.userSignature?.name).toBe(name);
+    expect(await store.getTokens()).toHaveLength(1);
+  });
+
+  it('reject NUL characters, which PostgreSQL text cannot hold, and find nothing for them', async () => {
+    const store = tracker.open({ table: uniqueName('nul') });
+    const error = await rejection(store.saveToken(new OAuthToken({ userSignature: { name: 'u' }, accessToken: 'a\0b' })));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).not.toContain('a\0b');
+    expect(await store.findToken(new OAuthToken({ accessToken: 'a\0b' }))).toBeNull();
+    expect(await store.findTokenById('\0')).toBeNull();
+    await store.deleteToken('\0');
+  });
+
+  it('round-trip expiresAt to the millisecond, up to the largest safe integer', async () => {
+    const store = tracker.open({ table: uniqueName('exp') });
+    for (const expiresAt of [0, 1, 1_700_000_000_123, Number.MAX_SAFE_INTEGER, -1]) {
+      const saved = await store.saveToken(new OAuthToken({ userSignature: { name: `u${expiresAt}` }, accessToken: 'a', expiresAt }));
+      expect((await store.findTokenById(saved.id as string))?.expiresAt).toBe(expiresAt);
+    }
+  });
+});
+
+describe('connections', () => {
+  it('reuse pooled connections: hundreds of operations open at most `max` connections', async () => {
+    const table = uniqueName('pool');
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 3, application_name: table });
+    let connects = 0;
+    pool.on('connect', () => connects++);
+    const store = new PostgresStore({ pool, table });
+    try {
+      for (let round = 0; round < 20; round++) {
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, i) => {
+            const saved = await store.saveToken(new OAuthToken({ userSignature: { name: `user-${i}` }, accessToken: `a-${round}` }));
+            await store.findToken(new OAuthToken({ accessToken: `a-${round}` }));
+            await store.findTokenById(saved.id as string);
+          }),
+        );
+      }
+      expect(await store.getTokens()).toHaveLength(10);
+      expect(connects).toBeGreaterThan(0);
+      expect(connects).toBeLessThanOrEqual(3);
+      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [table]);
+      expect(rows[0].n).toBeLessThanOrEqual(3);
+    } finally {
+      await store.close();
+      // close() left the app's pool open.
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await pool.end();
+      await dropStoreTables(admin, table);
+    }
+  });
+
+  it('close() is idempotent, ends only the pool the store created, and later calls fail with STORE_CLOSED', async () => {
+    const store = tracker.open({ table: uniqueName('close') });
+    await store.getTokens();
+    await Promise.all([store.close(), store.close()]);
+    await store.close();
+    expect(store.pool.ended).toBe(true);
+    const calls = [store.getTokens(), store.findTokenById('x'), store.saveToken(new OAuthToken({ accessToken: 'a' })), store.migrate(), store.lock.acquire('k', 'o', 1000)];
+    for (const settled of await Promise.allSettled(calls)) {
+      expect(settled).toMatchObject({ status: 'rejected', reason: { code: 'STORE_CLOSED' } });
+    }
+  });
+
+  it('fail with STORE_UNAVAILABLE, quickly and without a secret, when the server is unreachable', async () => {
+    const port = await closedPort();
+    const url = new URL(PG_URL);
+    url.port = String(port);
+    const store = tracker.open({ table: uniqueName('down'), connectionString: url.toString() });
+    const token = new OAuthToken({ userSignature: { name: 'u' }, clientId: 'c', clientSecret: 'CLIENT-SECRET-1', refreshToken: 'REFRESH-SECRET-1', accessToken: 'ACCESS-SECRET-1' });
+    const started = Date.now();
+    const calls = [store.findToken(token), store.findTokenById('x'), store.saveToken(token), store.deleteToken('x'), store.getTokens(), store.deleteTokens(), store.migrate(), store.lock.acquire('k', 'o', 1000), store.lock.release('k', 'o')];
+    for (const call of calls) call.catch(() => {}); // all rejections are awaited below, one by one
+    for (const call of calls) {
+      const error = await rejection(call);
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.message).toContain('ECONNREFUSED');
+      expect(error.cause).toBeInstanceOf(PostgresDriverError);
+      expect((error.cause as PostgresDriverError).code).toBe('ECONNREFUSED');
+      const printed = inspect(error, { depth: 10 });
+      for (const secret of ['CLIENT-SECRET-1', 'REFRESH-SECRET-1', 'ACCESS-SECRET-1', 'tokenstore:tokenstore']) expect(printed).not.toContain(secret);
+    }
+    // Connection refused is immediate: no call waited for the 10 s connection timeout.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('report bad credentials as STORE_FAILURE (28P01) without the password', async () => {
+    const url = new URL(PG_URL);
+    url.password = 'WRONG-PASSWORD-xyz';
+    const store = tracker.open({ table: uniqueName('auth'), connectionString: url.toString() });
+    const error = await rejection(store.getTokens());
+    expect(error.code).toBe('STORE_FAILURE');
+    expect((error.cause as PostgresDriverError).code).toBe('28P01');
+    expect(inspect(error, { depth: 10 })).not.toContain('WRONG-PASSWORD-xyz');
+  });
+});
+
+describe('driver errors', () => {
+  const secrets = { clientSecret: 'CS-9f2b1c', refreshToken: 'RT-77aa10', accessToken: 'AT-5e5e42', grantToken: 'GT-0c0c33' };
+
+  function expectNoSecret(error: unknown): void {
+    const printed = [inspect(error, { depth: 20, showHidden: true }), String(error), JSON.stringify(error), String((error as Error).cause)].join('\n');
+    for (const secret of Object.values(secrets)) expect(printed).not.toContain(secret);
+  }
+
+  it('a constraint violation whose DETAIL holds the row reaches the caller without any value', async () => {
+    const table = uniqueName('chk');
+    const store = tracker.open({ table });
+    await store.migrate();
+    // PostgreSQL's DETAIL for this error is "Failing row contains (... every column ...)".
+    await admin.query(`ALTER TABLE "public"."${table}" ADD CONSTRAINT no_such_scope CHECK (scope IS DISTINCT FROM 'forbidden')`);
+    const error = await rejection(store.saveToken(new OAuthToken({ userSignature: { name: 'u' }, clientId: 'c', scope: 'forbidden', ...secrets })));
+    expect(error.code).toBe('STORE_FAILURE');
+    expect(error.cause).toBeInstanceOf(PostgresDriverError);
+    expect(error.cause).toMatchObject({ code: '23514', constraint: 'no_such_scope', table });
+    expectNoSecret(error);
+  });
+
+  it('a data exception, whose message quotes the rejected value, is reported without the message', async () => {
+    const table = uniqueName('typ');
+    const store = tracker.open({ table });
+    await store.migrate();
+    await admin.query(`ALTER TABLE "public"."${table}" ALTER COLUMN access_token TYPE integer USING NULL`);
+    const error = await rejection(store.saveToken(new OAuthToken({ userSignature: { name: 'u' }, ...secrets })));
+    expect(error.code).toBe('STORE_FAILURE');
+    expect((error.cause as PostgresDriverError).code).toBe('22P02'); // invalid_text_representation
+    expect(error.message).toContain('PostgreSQL error 22P02');
+    expectNoSecret(error);
+  });
+});
