@@ -90,6 +90,11 @@ describe('TokenEndpointClient responses', () => {
     expect((await refresh(c)).expiresInMs).toBe(3_600_000);
   });
 
+  it('uses a default lifetime (3600 s) when expires_in is absent', async () => {
+    const { client: c } = client([{ json: { access_token: 'a-1-access', token_type: 'Bearer' } }]);
+    expect((await refresh(c)).expiresInMs).toBe(3_600_000);
+  });
+
   it.each([
     ['expires_in not numeric', { expires_in: 'soon' }],
     ['expires_in negative', { expires_in: -5 }],
