@@ -130,26 +130,24 @@ const ASCII_PATTERN = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A string of exactly `bytes` UTF-8 bytes starting with `prefix`, filled with a non-repeating-looking pattern. */
 export function asciiOfBytes(prefix: string, bytes: number): string {
-  let s = prefix;
-  let i = 0;
-  while (Buffer.byteLength(s) < bytes) {
-    s += ASCII_PATTERN[i % ASCII_PATTERN.length];
-    i++;
-  }
-  return s;
+  const parts = [prefix];
+  let size = Buffer.byteLength(prefix);
+  for (let i = 0; size < bytes; i++, size++) parts.push(ASCII_PATTERN[i % ASCII_PATTERN.length] as string);
+  return parts.join('');
 }
 
 /** A string of exactly `bytes` UTF-8 bytes starting with `prefix`, mostly 2-, 3- and 4-byte characters. */
 export function multibyteOfBytes(prefix: string, bytes: number): string {
   const chars = ['\u00e9', '\u20ac', '\u{1F600}', '\u65e5'];
-  let s = prefix;
-  let i = 0;
-  for (;;) {
-    const next = s + chars[i % chars.length];
-    if (Buffer.byteLength(next) > bytes) break;
-    s = next;
-    i++;
+  const parts = [prefix];
+  let size = Buffer.byteLength(prefix);
+  for (let i = 0; ; i++) {
+    const next = chars[i % chars.length] as string;
+    const n = Buffer.byteLength(next);
+    if (size + n > bytes) break;
+    parts.push(next);
+    size += n;
   }
-  while (Buffer.byteLength(s) < bytes) s += 'x';
-  return s;
+  for (; size < bytes; size++) parts.push('x');
+  return parts.join('');
 }

@@ -12,9 +12,9 @@ async function seed(t: CaseContext, values: readonly string[]): Promise<Map<Iden
   const result = new Map<IdentifierField, Map<string, TokenRecord>>();
   for (const field of IDENTIFIER_FIELDS) {
     const byValue = new Map<string, TokenRecord>();
-    for (const value of values) {
+    for (const [i, value] of values.entries()) {
       const init = field === 'id' ? { id: value } : probeFor(field, value, clientId);
-      byValue.set(value, await save(t, t.token({ ...init, clientId, scope: `${field} holds ${value}` })));
+      byValue.set(value, await save(t, t.token({ ...init, clientId, scope: `record #${i} for ${field}` })));
     }
     result.set(field, byValue);
   }

@@ -1,0 +1,336 @@
+/**
+ * A test-only TokenStore written from scratch (not on core's RecordTokenStore, whose exact re-checks would
+ * hide some flaws), with one optional deliberate flaw. Without a flaw it is a correct store with real
+ * instances on shared data (openPeer) and persistence across reopen, so the suite's cross-instance and
+ * reopen tests run for real; each flaw must make the suite fail.
+ */
+import { randomUUID } from 'node:crypto';
+import { OAuthToken, type RefreshLock, type TokenRecord, type TokenStore, TokenStoreError } from '@tokenstore/core';
+import type { ConformanceOptions } from '../../src/index.js';
+
+/** Each flaw, what it does, and the conformance test ids it must fail (at least). */
+export const FLAWS = {
+  'save-race': { does: 'saveToken checks for a match, yields, then inserts without unique constraints', mustFail: ['save.upsert.concurrent-new-user', 'save.upsert.concurrent-same-id'] },
+  'reverse-precedence': {
+    does: 'findToken tries the identifiers in reverse order (access token first)',
+    mustFail: ['find.precedence.id-over-user-name', 'find.precedence.user-name-over-grant-token', 'find.precedence.grant-token-over-refresh-token', 'find.precedence.refresh-token-over-access-token', 'find.precedence.first-selecting-identifier', 'save.upsert.follows-precedence'],
+  },
+  'user-binding-ignored': { does: "matching ignores the user binding (cross-user reads and overwrites)", mustFail: ['find.user-binding.other-user', 'save.user-binding.no-overwrite', 'save.user-binding.id-of-other-user'] },
+  'client-id-ignored': { does: 'grant and refresh tokens match without (or with another) clientId', mustFail: ['find.grant-token.needs-same-client-id', 'find.refresh-token.needs-same-client-id', 'save.no-client-id-no-match'] },
+  'empty-string-counts': { does: "'' counts as an identifier value", mustFail: ['find.empty-strings-absent'] },
+  'empty-probe-matches-first': { does: 'a probe with no identifier returns the first record (an empty query filter)', mustFail: ['find.no-identifier'] },
+  'delete-tokens-noop': { does: 'deleteTokens does nothing', mustFail: ['delete-tokens.clears'] },
+  trim: { does: 'values are trimmed on write', mustFail: ['roundtrip.whitespace'] },
+  'truncate-255': { does: 'values are truncated to 255 characters (VARCHAR(255))', mustFail: ['roundtrip.long-values'] },
+  'expires-seconds': { does: 'expiresAt is rounded down to whole seconds', mustFail: ['roundtrip.expires-at'] },
+  'unicode-normalized': { does: 'values are NFC-normalised on write and lookup', mustFail: ['roundtrip.unicode', 'match.unicode-exact'] },
+  'find-by-id-throws-unknown': { does: 'findTokenById of an unknown id throws', mustFail: ['find-by-id.unknown'] },
+  'find-by-id-accepts-non-string': { does: 'findTokenById(42) resolves null instead of rejecting', mustFail: ['find-by-id.rejects-non-string'] },
+  'throws-synchronously': { does: 'argument errors are thrown synchronously instead of rejecting', mustFail: ['find-by-id.rejects-non-string', 'delete.rejects-non-string', 'errors.invalid-token'] },
+  'plain-errors': { does: 'argument errors are plain TypeErrors, not TokenStoreErrors', mustFail: ['find-by-id.rejects-non-string', 'delete.rejects-non-string', 'errors.invalid-token'] },
+  'delete-unknown-throws': { does: 'deleteToken of an unknown id throws', mustFail: ['delete.unknown-id'] },
+  'delete-token-removes-all': { does: 'deleteToken(id) deletes every record', mustFail: ['delete.removes-one'] },
+  'get-tokens-limit': { does: 'getTokens returns at most 5 records (a forgotten LIMIT)', mustFail: ['get-tokens.lists-all'] },
+  'sequential-ids': { does: 'generated ids are max(id)+1', mustFail: ['save.generated-id.not-sequential'] },
+  'upsert-merges': { does: 'upsert merges the new fields into the old record instead of replacing it', mustFail: ['save.upsert.replaces-fields'] },
+  'like-matching': { does: "lookups use LIKE semantics ('%' and '_' are wildcards)", mustFail: ['match.like-wildcards'] },
+  'case-insensitive': { does: 'lookups and unique keys are case-insensitive', mustFail: ['match.case-sensitive'] },
+  'pad-space': { does: 'lookups ignore trailing spaces (PAD SPACE collation)', mustFail: ['match.whitespace-exact'] },
+  'prefix-matching': { does: 'lookups match values that start with the probe value', mustFail: ['match.no-partial'] },
+  'json-operator-injection': { does: 'a probe value that parses as a JSON object is used as a query operator ($gt, $ne, $regex)', mustFail: ['match.operator-strings'] },
+  'not-persistent': { does: 'reopening loses every record', mustFail: ['reopen.persists-all-fields', 'reopen.upsert-after-reopen'] },
+  'close-not-idempotent': { does: 'a second close() throws', mustFail: ['close.idempotent'] },
+  'no-closed-state': { does: 'methods keep working after close()', mustFail: ['close.rejects-after-close'] },
+  'secret-in-error': { does: "conflict errors print the token's fields, secrets included", mustFail: ['errors.no-secrets', 'save.user-binding.id-of-other-user'] },
+  'lock-not-exclusive': { does: 'lock.acquire always returns true', mustFail: ['lock.acquire-exclusive', 'lock.two-instances', 'lock.concurrent-acquire'] },
+  'lock-release-any-owner': { does: 'lock.release releases whoever holds the lease', mustFail: ['lock.release-owner-only', 'lock.stale-release'] },
+  'lock-never-expires': { does: 'leases ignore their ttl', mustFail: ['lock.expiry'] },
+  'lock-race': { does: 'lock.acquire reads the lease, yields, then writes it (check-then-set race)', mustFail: ['lock.concurrent-acquire'] },
+  'lock-key-case-insensitive': { does: 'lock keys are compared case-insensitively (like MySQL GET_LOCK names)', mustFail: ['lock.keys-independent'] },
+} as const satisfies Record<string, { does: string; mustFail: readonly string[] }>;
+
+export type Flaw = keyof typeof FLAWS;
+
+/** The backing data several instances share: rows (as JSON, like a table with a rowid) and leases. */
+export class SharedData {
+  /** The persisted form (JSON, so nothing is shared by reference) and its parsed copy. */
+  readonly rows = new Map<number, { json: string; record: TokenRecord }>();
+  nextRow = 1;
+  counter = 0;
+  readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+}
+
+const IDENTIFIERS = ['id', 'userName', 'grantToken', 'refreshToken', 'accessToken'] as const;
+type Identifier = (typeof IDENTIFIERS)[number];
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class ConfigurableStore implements TokenStore {
+  readonly lock: RefreshLock;
+  readonly #data: SharedData;
+  readonly #flaw: Flaw | null;
+  #closed = false;
+
+  constructor(data: SharedData, flaw: Flaw | null) {
+    this.#data = data;
+    this.#flaw = flaw;
+    this.lock = {
+      acquire: (key, owner, ttlMs) => this.#call(() => this.#acquire(key, owner, ttlMs)),
+      release: (key, owner) => this.#call(() => this.#release(key, owner)),
+    };
+  }
+
+  /** Another live instance on the same data. */
+  peer(): ConfigurableStore {
+    return new ConfigurableStore(this.#data, this.#flaw);
+  }
+
+  /** A new instance on the same data (or, with the not-persistent flaw, on nothing). */
+  reopened(): ConfigurableStore {
+    return new ConfigurableStore(this.#flaw === 'not-persistent' ? new SharedData() : this.#data, this.#flaw);
+  }
+
+  findToken(token: OAuthToken): Promise<OAuthToken | null> {
+    return this.#call(() => {
+      const record = this.#probe(token);
+      const match = this.#match(record);
+      return match === null ? null : OAuthToken.fromRecord(match.record);
+    });
+  }
+
+  findTokenById(id: string): Promise<OAuthToken | null> {
+    if (this.#flaw === 'find-by-id-accepts-non-string' && typeof id !== 'string') return Promise.resolve(null);
+    return this.#call(() => {
+      this.#assertId(id);
+      const row = id === '' ? undefined : this.#rows().find((r) => this.#eq(r.record.id, id));
+      if (row === undefined && this.#flaw === 'find-by-id-throws-unknown') throw new TokenStoreError('STORE_FAILURE', 'no such token');
+      return row === undefined ? null : OAuthToken.fromRecord(row.record);
+    });
+  }
+
+  saveToken(token: OAuthToken): Promise<OAuthToken> {
+    return this.#call(async () => {
+      const record = this.#probe(token);
+      const match = this.#match(record);
+      if (this.#flaw === 'save-race') await yieldTurn();
+      const unchecked = this.#flaw === 'save-race';
+      if (match !== null) {
+        let stored = this.#normalize({ ...record, id: match.record.id });
+        if (this.#flaw === 'upsert-merges') {
+          const merged = { ...match.record };
+          for (const [k, v] of Object.entries(stored)) if (v !== null) (merged as Record<string, unknown>)[k] = v;
+          stored = merged;
+        }
+        if (!unchecked) this.#assertUnique(stored, match.row, record);
+        this.#write(match.row, stored);
+        return OAuthToken.fromRecord(stored);
+      }
+      const stored = this.#normalize({ ...record, id: record.id || this.#generateId() });
+      if (!unchecked) this.#assertUnique(stored, undefined, record);
+      this.#write(this.#data.nextRow++, stored);
+      return OAuthToken.fromRecord(stored);
+    });
+  }
+
+  deleteToken(id: string): Promise<void> {
+    return this.#call(() => {
+      this.#assertId(id);
+      if (this.#flaw === 'delete-token-removes-all') {
+        this.#data.rows.clear();
+        return;
+      }
+      const rows = this.#rows().filter((r) => id !== '' && this.#eq(r.record.id, id));
+      if (rows.length === 0 && this.#flaw === 'delete-unknown-throws') throw new TokenStoreError('STORE_FAILURE', 'no such token');
+      for (const r of rows) this.#data.rows.delete(r.row);
+    });
+  }
+
+  getTokens(): Promise<OAuthToken[]> {
+    return this.#call(() => {
+      const rows = this.#rows();
+      return (this.#flaw === 'get-tokens-limit' ? rows.slice(0, 5) : rows).map((r) => OAuthToken.fromRecord(r.record));
+    });
+  }
+
+  deleteTokens(): Promise<void> {
+    return this.#call(() => {
+      if (this.#flaw !== 'delete-tokens-noop') this.#data.rows.clear();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed && this.#flaw === 'close-not-idempotent') throw new TokenStoreError('STORE_CLOSED', 'already closed');
+    if (this.#flaw !== 'no-closed-state') this.#closed = true;
+  }
+
+  /** Runs a method body: closed check, async errors (sync throws with the throws-synchronously flaw). */
+  #call<T>(body: () => T | Promise<T>): Promise<T> {
+    if (this.#flaw === 'throws-synchronously') {
+      if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'closed');
+      const result = body();
+      return Promise.resolve(result);
+    }
+    return (async () => {
+      if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'ConfigurableStore is closed');
+      return body();
+    })();
+  }
+
+  #invalid(message: string): Error {
+    return this.#flaw === 'plain-errors' ? new TypeError(message) : new TokenStoreError('INVALID_ARGUMENT', message);
+  }
+
+  #assertId(id: unknown): asserts id is string {
+    if (typeof id !== 'string') throw this.#invalid('id must be a string');
+  }
+
+  #probe(token: unknown): TokenRecord {
+    if (typeof (token as OAuthToken | null)?.toRecord !== 'function') throw this.#invalid('expected an OAuthToken');
+    return (token as OAuthToken).toRecord();
+  }
+
+  #rows(): { row: number; record: TokenRecord }[] {
+    return [...this.#data.rows.entries()].map(([row, { record }]) => ({ row, record }));
+  }
+
+  #write(row: number, record: TokenRecord): void {
+    const json = JSON.stringify(record);
+    this.#data.rows.set(row, { json, record: Object.freeze(JSON.parse(json) as TokenRecord) });
+  }
+
+  #generateId(): string {
+    if (this.#flaw === 'sequential-ids') return String(++this.#data.counter);
+    return randomUUID();
+  }
+
+  #blank(value: string | null | undefined): boolean {
+    return value === null || value === undefined || (value === '' && this.#flaw !== 'empty-string-counts');
+  }
+
+  #eq(stored: string | null, probe: string): boolean {
+    if (stored === null) return false;
+    switch (this.#flaw) {
+      case 'like-matching':
+        return new RegExp(`^${probe.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 's').test(stored);
+      case 'case-insensitive':
+        return stored.toLowerCase() === probe.toLowerCase();
+      case 'pad-space':
+        return stored.replace(/ +$/, '') === probe.replace(/ +$/, '');
+      case 'unicode-normalized':
+        return stored.normalize('NFC') === probe.normalize('NFC');
+      case 'prefix-matching':
+        return stored.startsWith(probe);
+      case 'json-operator-injection': {
+        const operator = parseOperator(probe);
+        if (operator !== undefined) return operator(stored);
+        return stored === probe;
+      }
+      default:
+        return stored === probe;
+    }
+  }
+
+  #match(probe: TokenRecord): { row: number; record: TokenRecord } | null {
+    const rows = this.#rows();
+    const order: Identifier[] = this.#flaw === 'reverse-precedence' ? [...IDENTIFIERS].reverse() : [...IDENTIFIERS];
+    let any = false;
+    for (const field of order) {
+      const value = probe[field];
+      if (this.#blank(value)) continue;
+      const needsClient = field === 'grantToken' || field === 'refreshToken';
+      if (needsClient && this.#blank(probe.clientId) && this.#flaw !== 'client-id-ignored') continue;
+      any = true;
+      const candidates = rows.filter(({ record }) => {
+        if (!this.#eq(record[field], value as string)) return false;
+        if (needsClient && this.#flaw !== 'client-id-ignored' && record.clientId !== probe.clientId) return false;
+        if (this.#flaw === 'user-binding-ignored' || this.#blank(probe.userName) || this.#blank(record.userName)) return true;
+        return this.#eq(record.userName, probe.userName as string);
+      });
+      candidates.sort((a, b) => rank(probe, a.record) - rank(probe, b.record) || ((a.record.id ?? '') < (b.record.id ?? '') ? -1 : 1));
+      if (candidates[0]) return candidates[0];
+    }
+    if (!any && this.#flaw === 'empty-probe-matches-first') return rows[0] ?? null;
+    return null;
+  }
+
+  #normalize(record: TokenRecord): TokenRecord {
+    const out = { ...record };
+    for (const [key, value] of Object.entries(out)) {
+      if (typeof value !== 'string') continue;
+      let v = value;
+      if (this.#flaw === 'trim') v = v.trim();
+      if (this.#flaw === 'truncate-255') v = v.slice(0, 255);
+      if (this.#flaw === 'unicode-normalized') v = v.normalize('NFC');
+      (out as Record<string, unknown>)[key] = v;
+    }
+    if (this.#flaw === 'expires-seconds' && out.expiresAt !== null) out.expiresAt = Math.floor(out.expiresAt / 1000) * 1000;
+    return out;
+  }
+
+  /** The unique constraints: one record per id, one per user name. */
+  #assertUnique(record: TokenRecord, ownRow: number | undefined, original: TokenRecord): void {
+    for (const { row, record: other } of this.#rows()) {
+      if (row === ownRow) continue;
+      const sameId = this.#eq(other.id, record.id as string);
+      const sameUser = record.userName !== null && this.#eq(other.userName, record.userName);
+      if (sameId || sameUser) {
+        const detail = this.#flaw === 'secret-in-error' ? ` (${JSON.stringify(original)})` : '';
+        throw new TokenStoreError('STORE_CONFLICT', `ConfigurableStore: ${sameId ? 'id' : 'user name'} already taken${detail}`);
+      }
+    }
+  }
+
+  #acquire(key: string, owner: string, ttlMs: number): boolean | Promise<boolean> {
+    const k = this.#flaw === 'lock-key-case-insensitive' ? key.toLowerCase() : key;
+    const decide = (): boolean => {
+      const now = Date.now();
+      const lease = this.#data.leases.get(k);
+      const held = lease !== undefined && lease.owner !== owner && lease.expiresAt > now && this.#flaw !== 'lock-not-exclusive';
+      if (held) return false;
+      this.#data.leases.set(k, { owner, expiresAt: this.#flaw === 'lock-never-expires' ? Number.POSITIVE_INFINITY : now + ttlMs });
+      return true;
+    };
+    if (this.#flaw !== 'lock-race') return decide();
+    const lease = this.#data.leases.get(k);
+    const heldBefore = lease !== undefined && lease.owner !== owner && lease.expiresAt > Date.now();
+    return yieldTurn().then(() => {
+      if (heldBefore) return false;
+      this.#data.leases.set(k, { owner, expiresAt: Date.now() + ttlMs });
+      return true;
+    });
+  }
+
+  #release(key: string, owner: string): void {
+    const k = this.#flaw === 'lock-key-case-insensitive' ? key.toLowerCase() : key;
+    if (this.#flaw === 'lock-release-any-owner' || this.#data.leases.get(k)?.owner === owner) this.#data.leases.delete(k);
+  }
+}
+
+function rank(probe: TokenRecord, record: TokenRecord): number {
+  return probe.userName !== null && record.userName === probe.userName ? 0 : 1;
+}
+
+function parseOperator(probe: string): ((stored: string) => boolean) | undefined {
+  if (!probe.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(probe) as Record<string, unknown>;
+    if ('$gt' in parsed) return (s) => s > String(parsed.$gt);
+    if ('$ne' in parsed) return (s) => s !== parsed.$ne;
+    if ('$regex' in parsed) return (s) => new RegExp(String(parsed.$regex)).test(s);
+  } catch {
+    // not JSON: a plain value
+  }
+  return undefined;
+}
+
+/** Conformance options for a ConfigurableStore with the given flaw (null: the correct control store). */
+export function configurableOptions(flaw: Flaw | null): ConformanceOptions {
+  return {
+    name: flaw === null ? 'control' : `broken:${flaw}`,
+    createStore: async () => new ConfigurableStore(new SharedData(), flaw),
+    openPeer: async (store) => (store as ConfigurableStore).peer(),
+    reopenStore: async (store) => {
+      await store.close?.();
+      return (store as ConfigurableStore).reopened();
+    },
+  };
+}
