@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig(["src/index.ts","src/cli.ts"]);
+// shims: the CLI finds the suite next to itself through import.meta.url, also in the CJS build.
+export default packageConfig(['src/index.ts', 'src/cli.ts'], { shims: true });
