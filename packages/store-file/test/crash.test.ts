@@ -33,11 +33,13 @@ it(`holds every returned save across ${KILLS} SIGKILLs`, async () => {
 
   for (let run = 0; run < KILLS; run++) {
     const worker = startWorker(['save-loop', file, String(run)]);
-    if (run % 10 === 3) {
+    // One run in ten is killed during start-up (run 0: before the file exists); the others after
+    // their first save returned, at a random point of the loop.
+    if (run % 10 === 0) {
       await sleep(Math.random() * 80);
       stats.duringStartup++;
     } else {
-      await worker.waitFor((line) => line === 'ready');
+      await worker.waitFor((line) => line.startsWith('N '));
       await sleep(Math.random() * 120);
     }
     worker.child.kill('SIGKILL');
@@ -93,7 +95,7 @@ it(`holds every returned save across ${KILLS} SIGKILLs`, async () => {
   expect(readdirSync(dir).filter((n) => n !== 'crash.json')).toEqual([]);
 
   expect(stats.kills).toBe(KILLS);
-  expect(expected.size).toBeGreaterThan(KILLS);
+  expect(expected.size).toBeGreaterThanOrEqual(KILLS - stats.duringStartup); // every in-loop run saved at least one
   console.info(
     `FileStore crash test: ${stats.kills} kills (${stats.duringStartup} during start-up), ${stats.savesReturned} saves returned before a kill, ${expected.size} distinct tokens, ${verifiedTotal} token checks; kills that left a lock file: ${stats.staleLocksLeft}, temp files left: ${stats.tempFilesLeft}`,
   );
