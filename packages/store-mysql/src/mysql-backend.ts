@@ -1,0 +1,140 @@
+import { RECORD_FIELDS, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { runMigrations, type MigrationResult } from './migrations.js';
+import { MySQLLeaseLock } from './mysql-lock.js';
+import { isDeadlock, isDuplicateKey, sanitizeDriverError, toStoreError } from './mysql-errors.js';
+import { recordFromRow, rowValues } from './rows.js';
+import { COLUMN_LIST, LOOKUP_KEYS, column, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
+
+/** Statement parameters as mysql2's `execute` takes them. */
+export type Params = (string | number | Buffer | null)[];
+
+/** `user_name = ?, ...`: every column but id (a replaced record keeps its id). */
+const UPDATE_FIELDS = RECORD_FIELDS.filter((field) => field !== 'id');
+
+/**
+ * The RecordBackend of MySQLStore: one prepared statement per primitive (`execute`, so values travel
+ * separately from the statement), on the pool. Only identifiers validated by `assertIdentifierName`
+ * are spliced into statements. Lookups go through the `*_sha256` columns' indexes.
+ */
+export class MySQLBackend implements RecordBackend {
+  readonly lock: MySQLLeaseLock;
+  readonly #pool: Pool;
+  readonly #names: SchemaNames;
+  readonly #ownsPool: boolean;
+  readonly #autoMigrate: boolean;
+  readonly #sql: Readonly<Record<'insert' | 'replace' | 'exists' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
+  #migrated: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(pool: Pool, names: SchemaNames, ownsPool: boolean, autoMigrate: boolean) {
+    this.#pool = pool;
+    this.#names = names;
+    this.#ownsPool = ownsPool;
+    this.#autoMigrate = autoMigrate;
+    const t = names.qualifiedTable;
+    const select = `SELECT ${COLUMN_LIST} FROM ${t}`;
+    const findBy = Object.fromEntries(LOOKUP_KEYS.map((k) => [k.field, `${select} WHERE ${quote(k.hashColumn)} = ?`])) as Record<LookupField, string>;
+    const idHash = quote(lookupKey('id').hashColumn);
+    this.#sql = {
+      findBy,
+      // A plain INSERT, not INSERT ... ON DUPLICATE KEY UPDATE: on a duplicate id or user name that
+      // would overwrite a record the matching rules did not select (another user's, say). A duplicate
+      // is reported instead, and core re-reads and replaces the record that does match.
+      insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`,
+      replace: `UPDATE ${t} SET ${UPDATE_FIELDS.map((f) => `${quote(column(f))} = ?`).join(', ')} WHERE ${idHash} = ?`,
+      exists: `SELECT 1 FROM ${t} WHERE ${idHash} = ?`,
+      delete: `DELETE FROM ${t} WHERE ${idHash} = ?`,
+      list: `${select} ORDER BY \`row_id\``,
+      clear: `DELETE FROM ${t}`,
+    };
+    this.lock = new MySQLLeaseLock(pool, names, () => this.ready());
+  }
+
+  /** Runs pending migrations now (also what the first operation does unless `migrate: false`). */
+  async migrate(): Promise<MigrationResult> {
+    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'MySQLStore is closed');
+    try {
+      const result = await runMigrations(this.#pool, this.#names);
+      this.#migrated = Promise.resolve();
+      return result;
+    } catch (error) {
+      throw toStoreError(error, 'migrate');
+    }
+  }
+
+  /** Resolves once the first-use migration has run (at once with `migrate: false`). */
+  async ready(): Promise<void> {
+    if (!this.#autoMigrate) return;
+    // Memoized while it succeeds; a failed migration (server down) is retried by the next call.
+    this.#migrated ??= this.migrate().then(
+      () => undefined,
+      (error: unknown) => {
+        this.#migrated = undefined;
+        throw error;
+      },
+    );
+    await this.#migrated;
+  }
+
+  async #rows(sql: string, params: Params): Promise<RowDataPacket[]> {
+    await this.ready();
+    const [rows] = await this.#pool.execute<RowDataPacket[]>(sql, params);
+    return rows;
+  }
+
+  async #write(sql: string, params: Params): Promise<ResultSetHeader> {
+    await this.ready();
+    try {
+      const [result] = await this.#pool.execute<ResultSetHeader>(sql, params);
+      return result;
+    } catch (error) {
+      // InnoDB can pick one of several concurrent inserts of one key as a deadlock victim; like a
+      // duplicate, it means another writer got there first: re-read and retry (core does).
+      if (isDuplicateKey(error) || isDeadlock(error)) {
+        throw new TokenStoreError('STORE_CONFLICT', 'MySQLStore: the id or user name is bound to another record', { cause: sanitizeDriverError(error) });
+      }
+      throw error;
+    }
+  }
+
+  async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
+    return (await this.#rows(this.#sql.findBy[field], [sha256(value)])).map(recordFromRow);
+  }
+
+  async insert(record: TokenRecord): Promise<void> {
+    await this.#write(this.#sql.insert, rowValues(record));
+  }
+
+  async replace(id: string, record: TokenRecord): Promise<boolean> {
+    const values = rowValues({ ...record, id });
+    const assignments = UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null);
+    const result = await this.#write(this.#sql.replace, [...assignments, sha256(id)]);
+    if (result.affectedRows > 0) return true;
+    // Without the FOUND_ROWS client flag (mysql2 sets it by default, an app's pool may not), an UPDATE
+    // that changes nothing reports 0 rows: ask whether the record is there.
+    return (await this.#rows(this.#sql.exists, [sha256(id)])).length > 0;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#write(this.#sql.delete, [sha256(id)]);
+  }
+
+  async list(): Promise<readonly TokenRecord[]> {
+    return (await this.#rows(this.#sql.list, [])).map(recordFromRow);
+  }
+
+  async clear(): Promise<void> {
+    await this.#write(this.#sql.clear, []);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // The app's own pool is the app's to end.
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  toStoreError(error: unknown, operation: string): Error {
+    return toStoreError(error, operation);
+  }
+}

@@ -1,0 +1,97 @@
+import type { RefreshLock } from '@tokenstore/core';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { isDeadlock, isFatal } from './mysql-errors.js';
+import { sha256, type SchemaNames } from './schema.js';
+
+/** Longest lease accepted (about 31 years); longer ttls are clamped. */
+const MAX_TTL_MS = 1e12;
+
+/** Deadlock victims change nothing; trying again this often is enough to get a real answer. */
+const DEADLOCK_ATTEMPTS = 5;
+
+/**
+ * The server's clock in epoch milliseconds, independent of the session time zone: UNIX_TIMESTAMP()
+ * without an argument is the statement's start in whole UTC seconds, and the fraction comes from
+ * NOW(6) of the same instant (a time zone offset never changes the sub-second part). Converting
+ * NOW(3) with UNIX_TIMESTAMP would go through the session time zone and be ambiguous in a DST fold.
+ */
+const NOW_MS = '(UNIX_TIMESTAMP() * 1000 + MICROSECOND(NOW(6)) DIV 1000)';
+
+/**
+ * RefreshLock as a lease row in `<table>_leases`, shared by every process that uses the table.
+ *
+ * Not GET_LOCK: a named lock belongs to the session that took it, so with a pool the holder would be
+ * whichever connection ran `acquire` (release must run on that same connection), it cannot expire
+ * after a ttl, and it vanishes when that connection drops.
+ *
+ * `acquire` takes the row with INSERT ... ON DUPLICATE KEY UPDATE, which replaces owner and expiry
+ * only when the lease has expired or is already this owner's. Both assignments test the same condition
+ * on the row's values, so the result is the same whether the server applies them left to right (the
+ * default) or simultaneously (MariaDB's SIMULTANEOUS_ASSIGNMENT mode). The affected-rows count cannot
+ * tell "took it" from "found it held" under every client flag, so the same transaction then reads
+ * the row back: the upsert holds its row lock, so the read sees exactly what it left.
+ */
+export class MySQLLeaseLock implements RefreshLock {
+  readonly #pool: Pool;
+  readonly #ready: () => Promise<void>;
+  readonly #acquireSql: string;
+  readonly #holderSql: string;
+  readonly #releaseSql: string;
+
+  constructor(pool: Pool, names: SchemaNames, ready: () => Promise<void>) {
+    this.#pool = pool;
+    this.#ready = ready;
+    const leases = names.qualifiedLeaseTable;
+    const free = `(\`owner_hash\` = VALUES(\`owner_hash\`) OR \`expires_at\` <= ${NOW_MS})`;
+    this.#acquireSql = `INSERT INTO ${leases} (\`key_hash\`, \`owner_hash\`, \`expires_at\`) VALUES (?, ?, ${NOW_MS} + ?)
+      ON DUPLICATE KEY UPDATE
+        \`owner_hash\` = IF(${free}, VALUES(\`owner_hash\`), \`owner_hash\`),
+        \`expires_at\` = IF(${free}, VALUES(\`expires_at\`), \`expires_at\`)`;
+    this.#holderSql = `SELECT \`owner_hash\` = ? AS held FROM ${leases} WHERE \`key_hash\` = ?`;
+    this.#releaseSql = `DELETE FROM ${leases} WHERE \`key_hash\` = ? AND \`owner_hash\` = ?`;
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    await this.#ready();
+    const keyHash = sha256(key);
+    const ownerHash = sha256(owner);
+    const ttl = Math.ceil(Math.min(ttlMs, MAX_TTL_MS));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#tryAcquire(keyHash, ownerHash, ttl);
+      } catch (error) {
+        if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async #tryAcquire(keyHash: Buffer, ownerHash: Buffer, ttl: number): Promise<boolean> {
+    const conn = await this.#pool.getConnection();
+    let reusable = true;
+    try {
+      await conn.beginTransaction();
+      try {
+        await conn.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
+        const [rows] = await conn.execute<RowDataPacket[]>(this.#holderSql, [ownerHash, keyHash]);
+        await conn.commit();
+        return Number(rows[0]?.held) === 1;
+      } catch (error) {
+        await conn.rollback().catch(() => {
+          reusable = false;
+        });
+        throw error;
+      }
+    } catch (error) {
+      if (isFatal(error)) reusable = false;
+      throw error;
+    } finally {
+      if (reusable) conn.release();
+      else conn.destroy();
+    }
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    await this.#ready();
+    await this.#pool.execute(this.#releaseSql, [sha256(key), sha256(owner)]);
+  }
+}
