@@ -29,11 +29,11 @@ export class RecordTokenStore implements TokenStore {
     const lock = backend.lock;
     if (lock) {
       this.lock = {
-        acquire: (key, owner, ttlMs) => {
+        acquire: async (key, owner, ttlMs) => {
           assertLease(key, owner, ttlMs);
           return this.#run('lock.acquire', () => lock.acquire(key, owner, ttlMs));
         },
-        release: (key, owner) => {
+        release: async (key, owner) => {
           assertLease(key, owner, 1);
           return this.#run('lock.release', () => lock.release(key, owner));
         },
