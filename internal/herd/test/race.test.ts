@@ -34,6 +34,33 @@ const kinds: Array<{ name: string; spec: (tag: string) => StoreSpec }> = [
   { name: 'one JSON file (FileStore)', spec: (tag) => ({ kind: 'file', path: join(dir, `${tag}.json`) }) },
 ];
 
+// With `eval "$(scripts/services env)"`: the same race on PostgreSQL (its own tables, dropped after).
+const PG_URL = process.env.TOKENSTORE_PG_URL;
+const pgTables: string[] = [];
+if (PG_URL) {
+  const base = `herd_${process.pid}_${Date.now().toString(36)}`;
+  kinds.push({
+    name: 'one PostgreSQL table',
+    spec: (tag) => {
+      const table = `${base}_${tag}`;
+      pgTables.push(table);
+      return { kind: 'postgres', url: PG_URL, table };
+    },
+  });
+  afterAll(async () => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      for (const table of pgTables) {
+        for (const name of [table, `${table}_leases`, `${table}_migrations`]) await client.query(`DROP TABLE IF EXISTS "${name}" CASCADE`);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+}
+
 describe.each(kinds)('$name shared by 8 processes', ({ spec }) => {
   it(`with the lock: exactly one refresh per expiry (${EXPIRIES} expiries), no invalid_grant, no errors, the newest refresh token stored`, async () => {
     const store = spec('locked');
