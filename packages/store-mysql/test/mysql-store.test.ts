@@ -1,0 +1,327 @@
+import { inspect } from 'node:util';
+import { OAuthToken, TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import mysql from 'mysql2/promise';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MySQLDriverError, MySQLStore } from '../src/index.js';
+import { sanitizeDriverError, toStoreError } from '../src/mysql-errors.js';
+import { MYSQL_URL, StoreTracker, adminPool, closedPort, uniqueName } from './helpers.js';
+
+const admin = adminPool();
+const tracker = new StoreTracker();
+afterEach(() => tracker.cleanup(admin));
+afterAll(() => admin.end());
+
+async function rejection(promise: Promise<unknown>): Promise<TokenStoreError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(isTokenStoreError(error)).toBe(true);
+  return error as TokenStoreError;
+}
+
+async function tableExists(table: string): Promise<boolean> {
+  const [rows] = await admin.execute<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+  return rows.length > 0;
+}
+
+describe('options', () => {
+  it('needs exactly one of pool or uri, and a mysql2 pool', async () => {
+    expect(() => new MySQLStore({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const pool = mysql.createPool({ uri: MYSQL_URL });
+    expect(() => new MySQLStore({ pool, uri: MYSQL_URL } as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new MySQLStore({ pool: {} as mysql.Pool })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    await pool.end();
+  });
+
+  it('accepts only plain identifiers of at most 53 characters as table', () => {
+    for (const table of ['x`; DROP TABLE y; --', 'a b', '', '1abc', 'a'.repeat(54)]) {
+      expect(() => new MySQLStore({ uri: MYSQL_URL, table })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(() => new MySQLStore({ uri: MYSQL_URL, migrate: 1 as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('defaults to the Zoho table name oauthtoken', async () => {
+    const store = new MySQLStore({ uri: MYSQL_URL, migrate: false });
+    expect(store.table).toBe('oauthtoken');
+    await store.close();
+  });
+
+  it('takes a callback pool too, through its promise() wrapper', async () => {
+    const { createPool } = await import('mysql2');
+    const callbackPool = createPool({ uri: MYSQL_URL, connectionLimit: 2 });
+    const table = uniqueName('cb');
+    tracker.track(table);
+    const store = new MySQLStore({ pool: callbackPool, table });
+    try {
+      const saved = await store.saveToken(new OAuthToken({ userSignature: { name: 'u' }, accessToken: 'a' }));
+      expect((await store.findTokenById(saved.id as string))?.accessToken).toBe('a');
+    } finally {
+      await store.close();
+      await callbackPool.promise().end();
+    }
+  });
+});
+
+describe('migrations', () => {
+  it('run on first use, record each version once, and are idempotent', async () => {
+    const table = uniqueName('mig');
+    const store = tracker.open({ table });
+    expect(await tableExists(table)).toBe(false);
+    expect(await store.getTokens()).toEqual([]);
+    expect(await tableExists(table)).toBe(true);
+    expect(await tableExists(`${table}_leases`)).toBe(true);
+    const [rows] = await admin.query<mysql.RowDataPacket[]>(`SELECT version, name FROM \`${table}_migrations\` ORDER BY version`);
+    expect(rows.map((r) => ({ ...r }))).toEqual([
+      { version: 1, name: 'token table' },
+      { version: 2, name: 'lease table' },
+    ]);
+    expect(await store.migrate()).toEqual({ version: MySQLStore.SCHEMA_VERSION, applied: [] });
+    expect(MySQLStore.SCHEMA_VERSION).toBe(2);
+  });
+
+  it('with migrate: false, touch nothing until migrate() is called', async () => {
+    const table = uniqueName('mig');
+    const store = tracker.open({ table, migrate: false });
+    const error = await rejection(store.findTokenById('x'));
+    expect(error.code).toBe('STORE_FAILURE');
+    expect(error.cause).toMatchObject({ code: 'ER_NO_SUCH_TABLE', errno: 1146 });
+    expect(await tableExists(table)).toBe(false);
+    expect(await store.migrate()).toEqual({ version: 2, applied: [1, 2] });
+    expect(await store.findTokenById('x')).toBeNull();
+  });
+
+  it('many processes migrating one new table at once apply each version exactly once', async () => {
+    const table = uniqueName('mig');
+    const stores = Array.from({ length: 8 }, () => tracker.open({ table }));
+    const results = await Promise.all(stores.map((s) => s.migrate()));
+    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ version: 2, applied: [1, 2] }]);
+    const [rows] = await admin.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${table}_migrations\``);
+    expect(Number(rows[0]?.n)).toBe(2);
+  });
+});
+
+describe('lookups', () => {
+  it('every lookup statement the store issues is served by an index', async () => {
+    const table = uniqueName('idx');
+    tracker.track(table);
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2 });
+    const statements: { sql: string; values: unknown[] }[] = [];
+    const execute = pool.execute.bind(pool) as (sql: string, values: unknown[]) => Promise<unknown>;
+    // Record every statement the store sends, to EXPLAIN the real ones rather than copies.
+    (pool as unknown as { execute: typeof execute }).execute = (sql, values) => {
+      statements.push({ sql, values });
+      return execute(sql, values);
+    };
+    const store = new MySQLStore({ pool, table });
+    try {
+      await store.migrate();
+      const rows = Array.from({ length: 5000 }, (_, i) => [`id-${i}`, `user-${i}`, 'client', `grant-${i}`, `refresh-${i}`, `access-${i}`]);
+      await admin.query(`INSERT INTO \`${table}\` (id, user_name, client_id, grant_token, refresh_token, access_token) VALUES ?`, [rows]);
+      await admin.query(`ANALYZE TABLE \`${table}\``);
+      statements.length = 0;
+      await store.findTokenById('id-17');
+      // Values that exist: for a unique key and a value that does not, the optimizer answers from the
+      // index while planning and EXPLAIN shows no key at all ("Impossible WHERE").
+      await store.findToken(new OAuthToken({ userSignature: { name: 'user-5' } }));
+      await store.findToken(new OAuthToken({ clientId: 'client', grantToken: 'grant-6' }));
+      await store.findToken(new OAuthToken({ clientId: 'client', refreshToken: 'refresh-7' }));
+      await store.findToken(new OAuthToken({ accessToken: 'access-9' }));
+      await store.deleteToken('id-18');
+      const lookups = statements.filter((s) => /^(SELECT|DELETE)/.test(s.sql));
+      expect(lookups.map((s) => s.sql.slice(s.sql.indexOf('WHERE')))).toEqual([
+        'WHERE `id_sha256` = ?',
+        'WHERE `user_name_sha256` = ?',
+        'WHERE `grant_token_sha256` = ?',
+        'WHERE `refresh_token_sha256` = ?',
+        'WHERE `access_token_sha256` = ?',
+        'WHERE `id_sha256` = ?',
+      ]);
+      const indexes = ['id_uq', 'user_name_uq', 'grant_token_ix', 'refresh_token_ix', 'access_token_ix', 'id_uq'];
+      for (const [i, lookup] of lookups.entries()) {
+        const [plan] = await pool.query<mysql.RowDataPacket[]>(`EXPLAIN ${lookup.sql}`, lookup.values);
+        expect(plan).toHaveLength(1);
+        expect({ key: plan[0]?.key, type: plan[0]?.type }).toMatchObject({ key: indexes[i], type: expect.stringMatching(/^(const|ref|range)$/) });
+      }
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it("match byte for byte: 'ABC' is not 'abc' and 'x ' is not 'x', despite MySQL's collations", async () => {
+    const store = tracker.open({ table: uniqueName('bytes') });
+    const upper = await store.saveToken(new OAuthToken({ userSignature: { name: 'ABC' }, accessToken: 'x' }));
+    const lower = await store.saveToken(new OAuthToken({ userSignature: { name: 'abc' }, accessToken: 'x ' }));
+    const spaced = await store.saveToken(new OAuthToken({ userSignature: { name: 'abc ' }, accessToken: 'X' }));
+    expect(new Set([upper.id, lower.id, spaced.id]).size).toBe(3);
+    expect((await store.findToken(new OAuthToken({ userSignature: { name: 'abc' } })))?.id).toBe(lower.id);
+    expect((await store.findToken(new OAuthToken({ userSignature: { name: 'ABC' } })))?.id).toBe(upper.id);
+    expect((await store.findToken(new OAuthToken({ userSignature: { name: 'abc ' } })))?.id).toBe(spaced.id);
+    expect(await store.findToken(new OAuthToken({ userSignature: { name: 'Abc' } }))).toBeNull();
+    expect((await store.findToken(new OAuthToken({ accessToken: 'x' })))?.id).toBe(upper.id);
+    expect((await store.findToken(new OAuthToken({ accessToken: 'x ' })))?.id).toBe(lower.id);
+    expect((await store.findToken(new OAuthToken({ accessToken: 'X' })))?.id).toBe(spaced.id);
+    // Ids too: 'id' and 'id ' are two records, not a duplicate key.
+    await store.saveToken(new OAuthToken({ id: 'id', accessToken: '1' }));
+    await store.saveToken(new OAuthToken({ id: 'id ', accessToken: '2' }));
+    await store.saveToken(new OAuthToken({ id: 'ID', accessToken: '3' }));
+    expect((await store.findTokenById('id '))?.accessToken).toBe('2');
+    // Accents: 'é' is not 'e' (MySQL's _ci collations would say they are equal).
+    await store.saveToken(new OAuthToken({ userSignature: { name: 'jos\u00e9' }, accessToken: 'accent' }));
+    expect(await store.findToken(new OAuthToken({ userSignature: { name: 'jose' } }))).toBeNull();
+    expect(await store.getTokens()).toHaveLength(7);
+  });
+
+  it('hold values up to 65,535 bytes and refuse longer ones instead of truncating them', async () => {
+    const store = tracker.open({ table: uniqueName('long') });
+    const max = 'é'.repeat(32_767) + 'x'; // 65,535 bytes of UTF-8
+    const saved = await store.saveToken(new OAuthToken({ userSignature: { name: max }, accessToken: max, refreshToken: max, clientId: 'c' }));
+    expect((await store.findToken(new OAuthToken({ accessToken: max })))?.id).toBe(saved.id);
+    expect((await store.findTokenById(saved.id as string))?.userSignature?.name).toBe(max);
+    const error = await rejection(store.saveToken(new OAuthToken({ userSignature: { name: 'v' }, accessToken: `${max}y` })));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain('accessToken');
+    expect(await store.findToken(new OAuthToken({ accessToken: `${max}y` }))).toBeNull();
+  });
+
+  it('round-trip expiresAt to the millisecond, up to the largest safe integer', async () => {
+    const store = tracker.open({ table: uniqueName('exp') });
+    for (const expiresAt of [0, 1, 1_700_000_000_123, Number.MAX_SAFE_INTEGER, -1]) {
+      const saved = await store.saveToken(new OAuthToken({ userSignature: { name: `u${expiresAt}` }, accessToken: 'a', expiresAt }));
+      expect((await store.findTokenById(saved.id as string))?.expiresAt).toBe(expiresAt);
+    }
+  });
+});
+
+describe('connections', () => {
+  it('reuse pooled connections: hundreds of operations open at most connectionLimit connections', async () => {
+    const table = uniqueName('pool');
+    tracker.track(table);
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 3 });
+    let connects = 0;
+    pool.pool.on('connection', () => connects++);
+    const store = new MySQLStore({ pool, table });
+    try {
+      for (let round = 0; round < 20; round++) {
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, i) => {
+            const saved = await store.saveToken(new OAuthToken({ userSignature: { name: `user-${i}` }, accessToken: `a-${round}` }));
+            await store.findToken(new OAuthToken({ accessToken: `a-${round}` }));
+            await store.findTokenById(saved.id as string);
+          }),
+        );
+      }
+      expect(await store.getTokens()).toHaveLength(10);
+      expect(connects).toBeGreaterThan(0);
+      expect(connects).toBeLessThanOrEqual(3);
+    } finally {
+      await store.close();
+      // close() left the app's pool open.
+      const [rows] = await pool.query<mysql.RowDataPacket[]>('SELECT 1 AS one');
+      expect(rows[0]?.one).toBe(1);
+      await pool.end();
+    }
+  });
+
+  it('close() is idempotent, ends only the pool the store created, and later calls fail with STORE_CLOSED', async () => {
+    const store = tracker.open({ table: uniqueName('close') });
+    await store.getTokens();
+    await Promise.all([store.close(), store.close()]);
+    await store.close();
+    await expect(store.pool.query('SELECT 1')).rejects.toThrow('Pool is closed.');
+    const calls = [store.getTokens(), store.findTokenById('x'), store.saveToken(new OAuthToken({ accessToken: 'a' })), store.migrate(), store.lock.acquire('k', 'o', 1000)];
+    for (const settled of await Promise.allSettled(calls)) {
+      expect(settled).toMatchObject({ status: 'rejected', reason: { code: 'STORE_CLOSED' } });
+    }
+  });
+
+  it('fail with STORE_UNAVAILABLE, quickly and without a secret, when the server is unreachable', async () => {
+    const port = await closedPort();
+    const url = new URL(MYSQL_URL);
+    url.port = String(port);
+    const store = tracker.open({ table: uniqueName('down'), uri: url.toString() });
+    const token = new OAuthToken({ userSignature: { name: 'u' }, clientId: 'c', clientSecret: 'CLIENT-SECRET-1', refreshToken: 'REFRESH-SECRET-1', accessToken: 'ACCESS-SECRET-1' });
+    const started = Date.now();
+    const calls = [store.findToken(token), store.findTokenById('x'), store.saveToken(token), store.deleteToken('x'), store.getTokens(), store.deleteTokens(), store.migrate(), store.lock.acquire('k', 'o', 1000), store.lock.release('k', 'o')];
+    for (const call of calls) call.catch(() => {}); // all rejections are awaited below, one by one
+    for (const call of calls) {
+      const error = await rejection(call);
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.message).toContain('ECONNREFUSED');
+      expect(error.cause).toBeInstanceOf(MySQLDriverError);
+      expect((error.cause as MySQLDriverError).code).toBe('ECONNREFUSED');
+      const printed = inspect(error, { depth: 10 });
+      for (const secret of ['CLIENT-SECRET-1', 'REFRESH-SECRET-1', 'ACCESS-SECRET-1', 'tokenstore:tokenstore']) expect(printed).not.toContain(secret);
+    }
+    // Connection refused is immediate: no call waited for the 10 s connect timeout.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('report bad credentials as STORE_FAILURE (ER_ACCESS_DENIED_ERROR) without the password', async () => {
+    const url = new URL(MYSQL_URL);
+    url.password = 'WRONG-PASSWORD-xyz';
+    const store = tracker.open({ table: uniqueName('auth'), uri: url.toString() });
+    const error = await rejection(store.getTokens());
+    expect(error.code).toBe('STORE_FAILURE');
+    expect(error.cause).toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 });
+    expect(inspect(error, { depth: 10 })).not.toContain('WRONG-PASSWORD-xyz');
+  });
+});
+
+describe('driver errors', () => {
+  const secrets = { clientSecret: 'CS-9f2b1c', refreshToken: 'RT-77aa10', accessToken: 'AT-5e5e42', grantToken: 'GT-0c0c33' };
+
+  function expectNoSecret(error: unknown): void {
+    const printed = [inspect(error, { depth: 20, showHidden: true }), String(error), JSON.stringify(error), String((error as Error).cause)].join('\n');
+    for (const secret of Object.values(secrets)) expect(printed).not.toContain(secret);
+  }
+
+  it("a duplicate-key error, whose message and sql quote the value, is reduced to a value-free cause", async () => {
+    const table = uniqueName('dup');
+    tracker.track(table);
+    await admin.query(`CREATE TABLE \`${table}\` (k VARCHAR(50) PRIMARY KEY)`);
+    await admin.execute(`INSERT INTO \`${table}\` VALUES (?)`, [secrets.accessToken]);
+    // query() interpolates: the raw error's sql and message both hold the value.
+    const raw = await admin.query(`INSERT INTO \`${table}\` VALUES (?)`, [secrets.accessToken]).then(
+      () => {
+        throw new Error('expected a duplicate');
+      },
+      (e: unknown) => e as Error & { sql: string },
+    );
+    expect(raw.message).toContain(secrets.accessToken);
+    expect(raw.sql).toContain(secrets.accessToken);
+    const cause = sanitizeDriverError(raw);
+    expect(cause).toMatchObject({ code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000', message: 'MySQL error 1062 (ER_DUP_ENTRY)' });
+    expectNoSecret(cause);
+    const wrapped = toStoreError(raw, 'saveToken');
+    expect(wrapped.code).toBe('STORE_CONFLICT');
+    expectNoSecret(wrapped);
+  });
+
+  it('a save that hits a unique index the app added fails with STORE_CONFLICT and no value', async () => {
+    const table = uniqueName('uq');
+    const store = tracker.open({ table });
+    await store.migrate();
+    await admin.query(`ALTER TABLE \`${table}\` ADD UNIQUE KEY app_secret_uq (client_secret(64))`);
+    await store.saveToken(new OAuthToken({ userSignature: { name: 'a' }, ...secrets }));
+    const error = await rejection(store.saveToken(new OAuthToken({ userSignature: { name: 'b' }, ...secrets })));
+    expect(error.code).toBe('STORE_CONFLICT');
+    expectNoSecret(error);
+    expect(await store.getTokens()).toHaveLength(1);
+  });
+
+  it('a data error, whose message quotes the rejected value, is reported without the message', async () => {
+    const table = uniqueName('typ');
+    const store = tracker.open({ table });
+    await store.migrate();
+    await admin.query(`ALTER TABLE \`${table}\` MODIFY client_secret INT NULL`);
+    const error = await rejection(store.saveToken(new OAuthToken({ userSignature: { name: 'u' }, ...secrets })));
+    expect(error.code).toBe('STORE_FAILURE');
+    expect(error.cause).toMatchObject({ code: 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD', errno: 1366 });
+    expect(error.message).toContain('MySQL error 1366');
+    expectNoSecret(error);
+  });
+});
