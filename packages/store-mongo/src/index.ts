@@ -1,1 +1,2 @@
-export {};
+export { MongoStore, type MongoStoreOptions, type MongoClientStoreOptions, type MongoUrlStoreOptions } from './mongo-store.js';
+export { MongoDriverError } from './mongo-errors.js';
