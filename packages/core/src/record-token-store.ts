@@ -65,6 +65,9 @@ export class RecordTokenStore implements TokenStore {
       for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
         const match = await findMatch(record, (field, value) => this.#backend.findBy(field, value));
         const stored: TokenRecord = { ...record, id: match?.id ?? (record.id || generateTokenId()) };
+        // A save that names no user keeps the matched record's owner: otherwise a user-less save
+        // (e.g. by access token) would unbind user B's record and let user A adopt it next.
+        if (match !== null && stored.userName === null) stored.userName = match.userName;
         try {
           if (match === null) await this.#backend.insert(stored);
           else if (!(await this.#backend.replace(stored.id as string, stored))) continue;

@@ -227,6 +227,22 @@ export const saveCases: ConformanceCase[] = [
     },
   },
   {
+    id: 'save.user-binding.keeps-owner',
+    title: "a save naming no user that matches user B's record keeps it bound to B, so user A cannot adopt it next",
+    async run(t) {
+      const b = await save(t, t.token({ ...fullInit(t, 'b') }));
+      const userless = t.token({ accessToken: b.accessToken as string, scope: `rescoped-${t.uid}` });
+      const updated = await save(t, userless);
+      t.expect(updated.id, "the user-less save updates B's record").toBe(b.id);
+      t.expect((await byId(t, b.id as string))?.userName, "B's record is still bound to B").toBe(b.userName);
+      const intruder = t.token({ userSignature: { name: `user-a-${t.uid}` }, accessToken: b.accessToken as string });
+      const a = await save(t, intruder);
+      t.expect(a.id, "user A's save does not adopt B's record").not.toBe(b.id);
+      t.expect((await byId(t, b.id as string))?.userName, "B's record is still bound to B").toBe(b.userName);
+      t.expect((await listRecords(t)).length, 'record count').toBe(2);
+    },
+  },
+  {
     id: 'save.user-binding.id-of-other-user',
     title: "a save for user A carrying the id of user B's record rejects with a TokenStoreError and leaves B's record alone",
     async run(t) {

@@ -114,7 +114,7 @@ export class ConfigurableStore implements TokenStore {
       if (this.#flaw === 'save-race') await yieldTurn();
       const unchecked = this.#flaw === 'save-race';
       if (match !== null) {
-        let stored = this.#normalize({ ...record, id: match.record.id });
+        let stored = this.#normalize({ ...record, id: match.record.id, userName: record.userName ?? match.record.userName });
         if (this.#flaw === 'upsert-merges') {
           const merged = { ...match.record };
           for (const [k, v] of Object.entries(stored)) if (v !== null) (merged as Record<string, unknown>)[k] = v;
