@@ -19,6 +19,7 @@ it('keeps working across a PostgreSQL restart, without losing a save that succee
   // may still have landed, so the stored value is the acknowledged one or one of these.
   const unacknowledged = new Map<string, string[]>();
   const failures: unknown[] = [];
+  let failuresAfterRestart = 0; // calls that began once the server was back, and failed
   let successesAfterRestart = 0;
   let restarted = false;
   let stop = false;
@@ -28,6 +29,7 @@ it('keeps working across a PostgreSQL restart, without losing a save that succee
     for (let i = 0; !stop; i++) {
       const id = `w${w}-${i % 50}`;
       const accessToken = `access-${w}-${i}`;
+      const startedAfterRestart = restarted;
       try {
         const stored = await store.saveToken(new OAuthToken({ id, userSignature: { name: `user-${id}` }, clientId: 'client', accessToken }));
         saved.set(stored.id as string, accessToken);
@@ -38,6 +40,7 @@ it('keeps working across a PostgreSQL restart, without losing a save that succee
       } catch (error) {
         if (!isTokenStoreError(error)) throw error;
         failures.push(error);
+        if (startedAfterRestart) failuresAfterRestart++;
         unacknowledged.set(id, [...(unacknowledged.get(id) ?? []), accessToken]);
         await sleep(20);
       }
@@ -57,6 +60,8 @@ it('keeps working across a PostgreSQL restart, without losing a save that succee
 
   expect(before).toBeGreaterThan(0);
   expect(successesAfterRestart).toBeGreaterThanOrEqual(100);
+  // No pooled connection left over from before the restart failed a call made after it.
+  expect(failuresAfterRestart).toBe(0);
   // The restart did interrupt operations, and each interruption was reported as STORE_UNAVAILABLE.
   expect(failures.length).toBeGreaterThan(0);
   expect(failures.map((e) => (e as { code: string }).code)).toEqual(failures.map(() => 'STORE_UNAVAILABLE'));
