@@ -18,6 +18,7 @@ export class MongoBackend implements RecordBackend {
   readonly #db: Db;
   readonly #tokens: Collection<TokenDocument>;
   readonly #leases: Collection<Document>;
+  #closed = false;
   #tokensReady: Promise<Collection<TokenDocument>> | undefined;
   #leasesReady: Promise<Collection<Document>> | undefined;
 
@@ -93,22 +94,38 @@ export class MongoBackend implements RecordBackend {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     // The app's own client is the app's to close.
     if (this.#ownsClient) await this.#client.close();
+  }
+
+  /**
+   * Connects the store's own client when it is not connected. The driver (6.x) connects by itself on
+   * the first operation, but when that first attempt fails (server down at start-up) it keeps the
+   * failed topology, and every later operation fails with MongoTopologyClosedError without trying
+   * again; `connect()` replaces it. Cheap when connected. The app's own client is left alone: the app
+   * decides when it connects (and may have closed it on purpose).
+   */
+  async #connect(): Promise<void> {
+    if (!this.#ownsClient) return;
+    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'MongoStore is closed');
+    await this.#client.connect();
   }
 
   toStoreError(error: unknown, operation: string): Error {
     return toStoreError(error, operation);
   }
 
-  #tokenCollection(): Promise<Collection<TokenDocument>> {
+  async #tokenCollection(): Promise<Collection<TokenDocument>> {
+    await this.#connect();
     this.#tokensReady ??= ready(this.#tokens as unknown as Collection<Document>, TOKEN_INDEXES, () => {
       this.#tokensReady = undefined;
     }) as Promise<unknown> as Promise<Collection<TokenDocument>>;
     return this.#tokensReady;
   }
 
-  #leaseCollection(): Promise<Collection<Document>> {
+  async #leaseCollection(): Promise<Collection<Document>> {
+    await this.#connect();
     this.#leasesReady ??= ready(this.#leases, LEASE_INDEXES, () => {
       this.#leasesReady = undefined;
     });

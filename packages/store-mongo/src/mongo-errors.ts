@@ -37,10 +37,13 @@ const UNAVAILABLE_ERROR_CLASSES = new Set([
   'MongoServerSelectionError', // no server answered within serverSelectionTimeoutMS
   'MongoServerClosedError',
   'MongoWaitQueueTimeoutError',
+  // Driver 6: an app's client whose first connection attempt failed keeps failing with this until the
+  // app calls client.connect() again (the store reconnects its own client itself).
+  'MongoTopologyClosedError',
 ]);
 
 /** The client was closed (by its owner, when it is the app's client): the store cannot use it any more. */
-const CLOSED_ERROR_CLASSES = new Set(['MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoClientClosedError']);
+const CLOSED_ERROR_CLASSES = new Set(['MongoNotConnectedError', 'MongoClientClosedError']);
 
 /** Server error codes of states that pass by themselves: shutdown, step-down, failover, network inside a cluster. */
 const UNAVAILABLE_CODES = new Set([
