@@ -264,6 +264,23 @@ describe('store lease', () => {
     expect(await ctx.sdk.getAccessToken()).toBe(tokenBody(1).access_token);
   });
 
+  it('a waiter takes the token the lease holder saved without waiting for the release', async () => {
+    const store = new MemoryStore();
+    const ctx = await setup([], { store, refresh: { lockWaitMs: 5000 } });
+    const key = `tokenstore:refresh:${tokenKey(ctx.sdk.token)}`;
+    expect(await store.lock?.acquire(key, 'other-process', 60_000)).toBe(true);
+    const pending = ctx.sdk.getAccessToken();
+    // The other process refreshes and saves, but keeps holding its lease.
+    setTimeout(() => {
+      const current = ctx.sdk.token;
+      void store.saveToken(current.with({ accessToken: 'a1-from-other-process', refreshToken: 'r1-rotated', expiresAt: Date.now() + 3_600_000 }));
+    }, 50);
+    expect(await pending).toBe('a1-from-other-process');
+    expect(ctx.fetch.calls).toHaveLength(0);
+    // The lease is still the other process's: the waiter never took it.
+    expect(await store.lock?.acquire(key, 'third-process', 1000)).toBe(false);
+  });
+
   it('a crashed holder blocks only until its lease expires', async () => {
     const store = new MemoryStore();
     const ctx = await setup([{ json: tokenBody(1) }], { store, refresh: { lockWaitMs: 2000 } });

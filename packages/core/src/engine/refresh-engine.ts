@@ -285,7 +285,11 @@ export class RefreshEngine {
   async #flight(reason: RefreshReason, rejected: string | undefined): Promise<FlightResult> {
     const before = this.#token;
     try {
-      const result = await this.#withLease(this.key, (lease) => this.#underLease(reason, rejected, lease));
+      const result = await this.#withLease(
+        this.key,
+        (lease) => this.#underLease(reason, rejected, lease),
+        () => this.#refreshedElsewhere(rejected),
+      );
       this.#adopt(result);
       if (result.persistError) {
         this.#ctx.events.emit('refreshFailed', { error: result.persistError, tokenId: before.id, userName: before.userSignature?.name });
@@ -300,11 +304,17 @@ export class RefreshEngine {
     }
   }
 
-  async #withLease<T>(key: string, body: (lease: Lease | undefined) => Promise<T>): Promise<T> {
+  /**
+   * Runs `body` holding the store's lease. While another process holds it, `whileWaiting` is asked
+   * after each failed attempt: the holder usually saves a fresh token long before it releases the
+   * lease, so a waiter that finds it in the store returns it at once instead of queueing for the lease.
+   */
+  async #withLease<T>(key: string, body: (lease: Lease | undefined) => Promise<T>, whileWaiting?: () => Promise<T | undefined>): Promise<T> {
     const lock = this.#ctx.store.lock;
     if (!lock) return body(undefined);
     const lease: Lease = { lock, key: `tokenstore:refresh:${key}`, owner: randomUUID() };
-    await this.#acquire(lease);
+    const early = await this.#acquire(lease, whileWaiting);
+    if (early !== undefined) return early;
     try {
       return await body(lease);
     } finally {
@@ -317,14 +327,20 @@ export class RefreshEngine {
     }
   }
 
-  async #acquire(lease: Lease): Promise<void> {
+  /** Takes the lease (returns undefined), or returns what `whileWaiting` found while it was held. */
+  async #acquire<T>(lease: Lease, whileWaiting?: () => Promise<T | undefined>): Promise<T | undefined> {
     const { now, options, logger } = this.#ctx;
     const started = now();
     const deadline = started + options.lockWaitMs;
     for (let attempt = 0; ; attempt++) {
       if (await lease.lock.acquire(lease.key, lease.owner, options.lockTtlMs)) {
         if (attempt > 0) logger.debug('refresh lease acquired after waiting', { waitedMs: now() - started, polls: attempt });
-        return;
+        return undefined;
+      }
+      const found = await whileWaiting?.();
+      if (found !== undefined) {
+        logger.debug('token refreshed by the lease holder; not waiting for the lease', { waitedMs: now() - started, polls: attempt });
+        return found;
       }
       const remaining = deadline - now();
       if (remaining <= 0) {
@@ -335,6 +351,14 @@ export class RefreshEngine {
       if (attempt === 0) logger.debug('refresh lease held elsewhere; waiting', describe(this.#token));
       await sleep(Math.min(remaining, backoffDelay(attempt, { baseMs: options.lockPollMs, maxMs: 1000, random: this.#ctx.random })));
     }
+  }
+
+  /** A usable token another process has already saved, or undefined (also when the read fails). */
+  async #refreshedElsewhere(rejected: string | undefined): Promise<FlightResult | undefined> {
+    const stored = await this.#reread().catch(() => undefined);
+    if (!stored) return undefined;
+    const base = mergeConfigured(stored, this.#token);
+    return this.#usable(base, rejected) ? { token: base, lifetimeMs: undefined, persistError: undefined } : undefined;
   }
 
   async #underLease(reason: RefreshReason, rejected: string | undefined, lease: Lease | undefined): Promise<FlightResult> {
