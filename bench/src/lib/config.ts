@@ -1,0 +1,90 @@
+/**
+ * Run configuration: `pnpm bench` (full) or `pnpm bench --quick` (CI smoke: small sizes, few reps).
+ * `--only=hot,herd,overhead,scaling,memory` restricts the measures; `--stores=sqlite,postgres,...`
+ * restricts the stores. Every size and repetition count lives here, so the two modes are easy to read.
+ */
+export type MeasureName = 'hot' | 'herd' | 'overhead' | 'scaling' | 'memory';
+export const MEASURES: readonly MeasureName[] = ['hot', 'herd', 'overhead', 'scaling', 'memory'];
+export type StoreKind = 'memory' | 'sqlite' | 'file' | 'postgres' | 'mysql' | 'mongo';
+export const STORE_KINDS: readonly StoreKind[] = ['memory', 'sqlite', 'file', 'postgres', 'mysql', 'mongo'];
+
+export interface BenchConfig {
+  mode: 'full' | 'quick';
+  measures: readonly MeasureName[];
+  stores: readonly StoreKind[];
+  /** Repetitions of every interleaved timing (median and min-max are over these). */
+  reps: number;
+  /** Target duration of one timed batch, ms. */
+  batchMs: number;
+  hot: { reps: number; batchMs: number };
+  herd: {
+    callers: readonly number[];
+    /** Expiries per in-process case (the subject must make exactly one request for each). */
+    expiries: number;
+    processes: number;
+    /** Concurrent callers inside each process. */
+    callersPerProcess: number;
+    processExpiries: number;
+    /** Baseline caller counts (the baseline makes ~N requests, each one a real token request). */
+    baselineCallers: readonly number[];
+  };
+  overhead: { rows: number; reps: number; batchMs: number; zohoBatchMs: number };
+  scaling: {
+    sql: readonly number[];
+    file: readonly number[];
+    /** FerretDB loads slowly (documents are jsonb rows written one by one); it gets its own cap. */
+    mongo: readonly number[];
+    lookups: number;
+    reps: number;
+  };
+  memory: { tokens: number; reps: number };
+}
+
+export function parseArgs(argv: readonly string[]): BenchConfig {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    if (arg === '--') continue;
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg} (expected --quick, --only=..., --stores=...)`);
+    flags.set(m[1] as string, m[2] ?? 'true');
+  }
+  for (const key of flags.keys()) {
+    if (!['quick', 'only', 'stores'].includes(key)) throw new Error(`unknown flag --${key}`);
+  }
+  const quick = flags.get('quick') === 'true';
+  const measures = list(flags.get('only'), MEASURES, 'measure');
+  const stores = list(flags.get('stores'), STORE_KINDS, 'store');
+  if (quick) {
+    return {
+      mode: 'quick',
+      measures,
+      stores,
+      reps: 5,
+      batchMs: 20,
+      hot: { reps: 5, batchMs: 20 },
+      herd: { callers: [1, 100, 1000], expiries: 2, processes: 8, callersPerProcess: 4, processExpiries: 1, baselineCallers: [1, 100] },
+      overhead: { rows: 1000, reps: 5, batchMs: 25, zohoBatchMs: 25 },
+      scaling: { sql: [1000, 20_000], file: [1000, 5000], mongo: [1000, 5000], lookups: 200, reps: 5 },
+      memory: { tokens: 20_000, reps: 1 },
+    };
+  }
+  return {
+    mode: 'full',
+    measures,
+    stores,
+    reps: 9,
+    batchMs: 60,
+    hot: { reps: 9, batchMs: 80 },
+    herd: { callers: [1, 100, 1000], expiries: 3, processes: 8, callersPerProcess: 10, processExpiries: 3, baselineCallers: [1, 100, 1000] },
+    overhead: { rows: 1000, reps: 9, batchMs: 60, zohoBatchMs: 60 },
+    scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 7 },
+    memory: { tokens: 100_000, reps: 3 },
+  };
+}
+
+function list<T extends string>(value: string | undefined, all: readonly T[], what: string): readonly T[] {
+  if (value === undefined) return all;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) if (!all.includes(item as T)) throw new Error(`unknown ${what} "${item}" (one of ${all.join(', ')})`);
+  return all.filter((x) => items.includes(x));
+}

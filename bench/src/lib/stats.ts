@@ -1,0 +1,110 @@
+/**
+ * Timing on a noisy 2-core machine: every figure is measured interleaved with its baseline in the
+ * same run (A B, B A, A B, ... so neither side always runs first), repeated, and reported as the
+ * median with its spread (min-max) over the repetitions. Ratios are computed per repetition (each
+ * subject against the baseline batch next to it), then summarised the same way.
+ */
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  /** Every sample, in run order. */
+  samples: number[];
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  if (samples.length === 0) return { median: NaN, min: NaN, max: NaN, samples: [] };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, samples: [...samples] };
+}
+
+/** One timed batch: runs the operation `n` times (sequentially, awaited) and resolves. */
+export type Batch = (n: number) => Promise<void>;
+
+/** Nanoseconds since an arbitrary origin. */
+export const nowNs = (): bigint => process.hrtime.bigint();
+
+async function timeBatch(batch: Batch, n: number): Promise<number> {
+  const start = nowNs();
+  await batch(n);
+  return Number(nowNs() - start) / n; // ns per operation
+}
+
+/**
+ * The operation count for which one batch takes about `targetMs`. Doubles from 1 and keeps running
+ * until at least `targetMs` was spent in batches of a meaningful size, so first-call costs (a file
+ * parsed on first read, a statement prepared, code not yet optimised) do not set the batch size.
+ */
+export async function calibrate(batch: Batch, targetMs: number, maxN = 50_000_000): Promise<number> {
+  let n = 1;
+  let spent = 0;
+  for (;;) {
+    const start = nowNs();
+    await batch(n);
+    const ms = Number(nowNs() - start) / 1e6;
+    spent += ms;
+    if (ms < targetMs / 4 && n < maxN) {
+      n = Math.min(maxN, n * 2);
+      continue;
+    }
+    if (spent >= targetMs * 2 || n >= maxN) return Math.max(1, Math.min(maxN, Math.round((n * targetMs) / Math.max(ms, 0.001))));
+  }
+}
+
+export interface Interleaved {
+  /** ns per operation, per subject name. */
+  nsPerOp: Record<string, Summary>;
+  /** Operations per batch, per subject name. */
+  batchSize: Record<string, number>;
+}
+
+/**
+ * Times every batch `reps` times, rotating the order each repetition. Each subject is calibrated on
+ * its own (a slow baseline gets fewer operations per batch than a fast subject).
+ */
+export async function interleave(batches: Record<string, Batch>, reps: number, targetMs: number, options: { maxN?: Record<string, number> } = {}): Promise<Interleaved> {
+  const names = Object.keys(batches);
+  const batchSize: Record<string, number> = {};
+  for (const name of names) batchSize[name] = await calibrate(batches[name] as Batch, targetMs, options.maxN?.[name]);
+  // One untimed round at the final batch size: JIT and caches settle before the first sample.
+  for (const name of names) await timeBatch(batches[name] as Batch, batchSize[name] as number);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let rep = 0; rep < reps; rep++) {
+    const order = rotate(names, rep);
+    for (const name of order) (samples[name] as number[]).push(await timeBatch(batches[name] as Batch, batchSize[name] as number));
+  }
+  return { nsPerOp: Object.fromEntries(names.map((n) => [n, summarize(samples[n] as number[])])), batchSize };
+}
+
+/** Per-repetition ratio of two sample series measured side by side (a[i] / b[i]). */
+export function ratioOf(a: Summary, b: Summary): Summary {
+  return summarize(a.samples.map((x, i) => x / (b.samples[i] as number)));
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const k = by % items.length;
+  const rotated = [...items.slice(k), ...items.slice(0, k)];
+  return by % 2 ? rotated.reverse() : rotated;
+}
+
+export function fmtNum(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (Math.abs(x) >= 1e6) return `${(x / 1e6).toPrecision(digits)}M`;
+  if (Math.abs(x) >= 1e4) return `${(x / 1e3).toPrecision(digits)}k`;
+  return x.toPrecision(digits);
+}
+
+/** "12.3x (10.1-14.0)" */
+export function fmtRatio(s: Summary, digits = 3): string {
+  return `${s.median.toPrecision(digits)}x (${s.min.toPrecision(digits)}-${s.max.toPrecision(digits)})`;
+}
+
+/** A latency in ns as µs or ms. */
+export function fmtLatency(ns: number): string {
+  if (!Number.isFinite(ns)) return '-';
+  if (ns < 1000) return `${ns.toFixed(0)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
+  return `${(ns / 1e6).toPrecision(3)} ms`;
+}
