@@ -55,6 +55,17 @@ export function idFilter(id: string): Filter<TokenDocument> {
   return { _id: { $eq: lookupDigest(id) } };
 }
 
+/**
+ * The document with this id, if its owner is `expectedUserName`: that user's digest, or no user at all
+ * for `null` (`$exists: false`: an unbound document has no `userNameDigest` field). `undefined`: any owner.
+ */
+export function ownerFilter(id: string, expectedUserName: string | null | undefined): Filter<TokenDocument> {
+  if (expectedUserName === undefined) return idFilter(id);
+  assertString(expectedUserName ?? '');
+  const owner = expectedUserName === null ? { $exists: false } : { $eq: lookupDigest(expectedUserName) };
+  return { ...idFilter(id), userNameDigest: owner } as Filter<TokenDocument>;
+}
+
 /** The document for a record (its id must be set). Rejects strings that BSON would alter. */
 export function toDocument(record: TokenRecord): TokenDocument {
   const id = record.id;

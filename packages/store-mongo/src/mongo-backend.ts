@@ -1,10 +1,17 @@
-import { TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { TokenStoreError, generateTokenId, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
-import { READ_OPTIONS, fromDocument, idFilter, isWellFormed, lookupFilter, toDocument, type TokenDocument } from './documents.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lookupDigest } from './digest.js';
+import { READ_OPTIONS, fromDocument, idFilter, isWellFormed, lookupFilter, ownerFilter, toDocument, type TokenDocument } from './documents.js';
 import { LEASE_INDEXES, TOKEN_INDEXES, ensureIndexes, type IndexDefinition } from './indexes.js';
 import { isDuplicateKeyError, sanitizeDriverError, toStoreError } from './mongo-errors.js';
 import { MongoLeaseLock } from './mongo-lease-lock.js';
 import type { CollectionNames } from './names.js';
+
+/** How long a replace of an unbound record may hold its record lease before others may take it. */
+const RECORD_LEASE_TTL_MS = 5_000;
+/** How long a replace waits for that lease (longer than the ttl, so a dead holder is waited out). */
+const RECORD_LEASE_WAIT_MS = 7_000;
 
 /**
  * The RecordBackend of MongoStore: one indexed command per primitive. Filters are built only as
@@ -62,17 +69,50 @@ export class MongoBackend implements RecordBackend {
     }
   }
 
-  async replace(id: string, record: TokenRecord): Promise<boolean> {
+  /**
+   * Replaces the record, if its owner is still `expectedUserName` (the kit's compare-and-swap).
+   *
+   * The condition is in the filter (`userNameDigest` equal to the expected user's digest, or absent for
+   * "no user"), which MongoDB checks and writes atomically. FerretDB 1.x does not: it evaluates the
+   * filter, then writes by `_id` in a separate step, so two users' saves adopting one unbound record
+   * could both pass the check. So a replace of an unbound record (the only owner transition there is:
+   * a bound record keeps its owner) also holds a short lease on the record, which serializes those
+   * replaces on any server. Replaces of bound records need no lease and take none.
+   */
+  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
     const { _id: _ignored, ...replacement } = toDocument({ ...record, id });
     const tokens = await this.#tokenCollection();
-    try {
-      const result = await tokens.replaceOne(idFilter(id), replacement);
-      return result.matchedCount > 0;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) {
-        throw new TokenStoreError('STORE_CONFLICT', 'MongoStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
+    const write = async (): Promise<boolean> => {
+      try {
+        const result = await tokens.replaceOne(ownerFilter(id, expectedUserName), replacement);
+        return result.matchedCount > 0;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) {
+          throw new TokenStoreError('STORE_CONFLICT', 'MongoStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
+        }
+        throw error;
       }
-      throw error;
+    };
+    return expectedUserName === null ? this.#underRecordLease(id, write) : write();
+  }
+
+  /**
+   * Runs `body` holding the lease `record:<id digest>`, waiting for it while another replace of the
+   * same record holds it. A holder that died frees it after RECORD_LEASE_TTL_MS.
+   */
+  async #underRecordLease<T>(id: string, body: () => Promise<T>): Promise<T> {
+    const key = `record:${lookupDigest(id)}`;
+    const owner = generateTokenId();
+    const deadline = Date.now() + RECORD_LEASE_WAIT_MS;
+    for (let attempt = 0; !(await this.lock.acquireStoredKey(key, owner, RECORD_LEASE_TTL_MS)); attempt++) {
+      if (Date.now() > deadline) throw new TokenStoreError('STORE_CONFLICT', 'MongoStore: another save kept this record busy for too long');
+      // Jittered, growing pause: contenders spread out instead of retrying in lockstep.
+      await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));
+    }
+    try {
+      return await body();
+    } finally {
+      await this.lock.releaseStoredKey(key, owner);
     }
   }
 

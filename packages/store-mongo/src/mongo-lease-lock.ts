@@ -8,7 +8,7 @@ import { isDuplicateKeyError } from './mongo-errors.js';
 const MAX_TTL_MS = 1e12;
 
 interface LeaseDocument extends Document {
-  /** SHA-256 of the lock key (keys may be any length). */
+  /** SHA-256 of the lock key (keys may be any length), or `record:<id digest>` for the store's own record leases. */
   key: string;
   /** Generation: 1 for the first lease of a key, +1 for every later acquire or release. */
   gen: Long | number;
@@ -60,39 +60,49 @@ export class MongoLeaseLock implements RefreshLock {
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
     assertLeaseString(key, 'key');
     assertLeaseString(owner, 'owner');
-    const leases = await this.#leases();
-    const keyDigest = lookupDigest(key);
-    const current = await this.#current(leases, keyDigest);
-    const now = this.#now();
-    if (current !== null && current.owner !== owner && current.owner !== null && current.expiresAt > now) return false;
-    const gen = (current?.gen ?? 0) + 1;
-    const expiresAt = now + Math.min(ttlMs, MAX_TTL_MS);
-    if (!(await this.#insert(leases, { key: keyDigest, gen: Long.fromNumber(gen), owner, expiresAt: Long.fromNumber(expiresAt) }))) return false;
-    // A process that stalled since reading `current` may have inserted a generation that an earlier
-    // clean-up had freed; then a higher generation exists and the lease is not ours.
-    const after = await this.#current(leases, keyDigest);
-    if (after?.gen !== gen || after.owner !== owner) return false;
-    await this.#deleteBelow(leases, keyDigest, gen);
-    return true;
+    return this.acquireStoredKey(lookupDigest(key), owner, ttlMs);
   }
 
   async release(key: string, owner: string): Promise<void> {
     assertLeaseString(key, 'key');
     assertLeaseString(owner, 'owner');
+    return this.releaseStoredKey(lookupDigest(key), owner);
+  }
+
+  /**
+   * `acquire` for a key as stored in the documents. The store's own leases (see MongoBackend) use keys
+   * such as `record:<digest>`, which the 64-hex-digit digests of app keys can never equal.
+   */
+  async acquireStoredKey(storedKey: string, owner: string, ttlMs: number): Promise<boolean> {
     const leases = await this.#leases();
-    const keyDigest = lookupDigest(key);
-    const current = await this.#current(leases, keyDigest);
+    const current = await this.#current(leases, storedKey);
+    const now = this.#now();
+    if (current !== null && current.owner !== owner && current.owner !== null && current.expiresAt > now) return false;
+    const gen = (current?.gen ?? 0) + 1;
+    const expiresAt = now + Math.min(ttlMs, MAX_TTL_MS);
+    if (!(await this.#insert(leases, { key: storedKey, gen: Long.fromNumber(gen), owner, expiresAt: Long.fromNumber(expiresAt) }))) return false;
+    // A process that stalled since reading `current` may have inserted a generation that an earlier
+    // clean-up had freed; then a higher generation exists and the lease is not ours.
+    const after = await this.#current(leases, storedKey);
+    if (after?.gen !== gen || after.owner !== owner) return false;
+    await this.#deleteBelow(leases, storedKey, gen);
+    return true;
+  }
+
+  async releaseStoredKey(storedKey: string, owner: string): Promise<void> {
+    const leases = await this.#leases();
+    const current = await this.#current(leases, storedKey);
     if (current === null || current.owner !== owner) return;
     const gen = current.gen + 1;
     // Released = a newer generation with no owner. A duplicate key means another process wrote the
     // next generation first (it took over the expired lease, or the owner extended it): nothing to release.
-    if (await this.#insert(leases, { key: keyDigest, gen: Long.fromNumber(gen), owner: null, expiresAt: Long.fromNumber(0) })) {
-      await this.#deleteBelow(leases, keyDigest, gen);
+    if (await this.#insert(leases, { key: storedKey, gen: Long.fromNumber(gen), owner: null, expiresAt: Long.fromNumber(0) })) {
+      await this.#deleteBelow(leases, storedKey, gen);
     }
   }
 
-  async #current(leases: Collection<Document>, keyDigest: string): Promise<Lease | null> {
-    const [document] = await leases.find({ key: { $eq: keyDigest } }, READ_OPTIONS).sort({ gen: -1 }).limit(1).toArray();
+  async #current(leases: Collection<Document>, storedKey: string): Promise<Lease | null> {
+    const [document] = await leases.find({ key: { $eq: storedKey } }, READ_OPTIONS).sort({ gen: -1 }).limit(1).toArray();
     if (document === undefined) return null;
     const gen = Number(document.gen);
     const expiresAt = Number(document.expiresAt);
@@ -114,8 +124,8 @@ export class MongoLeaseLock implements RefreshLock {
     }
   }
 
-  async #deleteBelow(leases: Collection<Document>, keyDigest: string, gen: number): Promise<void> {
-    await leases.deleteMany({ key: { $eq: keyDigest }, gen: { $lt: Long.fromNumber(gen) } });
+  async #deleteBelow(leases: Collection<Document>, storedKey: string, gen: number): Promise<void> {
+    await leases.deleteMany({ key: { $eq: storedKey }, gen: { $lt: Long.fromNumber(gen) } });
   }
 }
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
-import { OAuthToken, isTokenStoreError } from '@tokenstore/core';
+import { OAuthToken, emptyRecord, isTokenStoreError, type TokenRecord } from '@tokenstore/core';
 import { Long, MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MongoStore } from '../src/index.js';
+import { MongoBackend } from '../src/mongo-backend.js';
+import { collectionNames } from '../src/names.js';
 import { MONGO_URL, StoreTracker, adminClient, dropStoreCollections, uniqueName } from './helpers.js';
 
 const admin = adminClient();
@@ -319,6 +321,10 @@ describe('queries', () => {
         await store.saveToken(new OAuthToken({ userSignature: { name: value }, clientId: value, grantToken: value, refreshToken: value, accessToken: value }));
       }
       await store.saveToken(new OAuthToken({ userSignature: { name: 'plain' }, accessToken: 'plain' }));
+      // Unbound records, saved twice (the second save replaces on the condition "still no user").
+      for (const value of hostile) {
+        for (const scope of ['first', 'second']) await store.saveToken(new OAuthToken({ id: `unbound ${value}`, refreshToken: value, clientId: 'unbound', scope }));
+      }
       for (const value of hostile) {
         for (const probe of [{ userSignature: { name: value } }, { clientId: value, grantToken: value }, { clientId: value, refreshToken: value }, { accessToken: value }]) {
           const found = await store.findToken(new OAuthToken(probe));
@@ -327,22 +333,30 @@ describe('queries', () => {
       }
       expect(await store.findToken(new OAuthToken({ accessToken: '{"$gt":"a"}' }))).toBeNull();
       const saved = await store.getTokens();
-      expect(saved).toHaveLength(hostile.length + 1);
+      expect(saved).toHaveLength(2 * hostile.length + 1);
       for (const token of saved) await store.deleteToken(token.id as string);
 
       // Every filter the store sent: fields (no top-level operator such as $where or $expr), each with
-      // exactly one condition, `$eq` with a string operand.
+      // exactly one condition: `$eq` with a string operand, or (the "no user" condition of a replace)
+      // `$exists: false` on userNameDigest.
+      // (The lease collection's filters, `{ key: { $eq }, gen: { $lt } }`, hold digests and numbers only.)
       const filters = commands.flatMap((c) => {
         const cmd = c.command;
+        if (cmd[c.commandName] !== collection) return [];
         if (c.commandName === 'find') return [cmd.filter as Document];
         if (c.commandName === 'delete') return (cmd.deletes as Document[]).map((d) => d.q as Document);
         if (c.commandName === 'update') return (cmd.updates as Document[]).map((u) => u.q as Document);
         return [];
       });
       expect(filters.length).toBeGreaterThan(40);
+      expect(filters.some((f) => (f.userNameDigest as Document | undefined)?.$exists === false)).toBe(true);
       for (const filter of filters) {
         for (const [field, condition] of Object.entries(filter)) {
           expect(field.startsWith('$'), `top-level operator ${field}`).toBe(false);
+          if (field === 'userNameDigest' && (condition as Document).$exists !== undefined) {
+            expect(condition).toEqual({ $exists: false });
+            continue;
+          }
           expect(Object.keys(condition as Document)).toEqual(['$eq']);
           expect(typeof (condition as Document).$eq).toBe('string');
         }
@@ -376,5 +390,37 @@ describe('uniqueness', () => {
     expect(inspect(error, { depth: 8 })).not.toContain('new-access-secret');
     expect((await store.findTokenById('x'))?.toRecord()).toEqual(unbound.toRecord());
     expect((await store.findTokenById('y'))?.toRecord()).toEqual(bound.toRecord());
+  });
+});
+
+describe('replace', () => {
+  it("writes only while the record's owner is the expected one (null: still no user), atomically per record", async () => {
+    const collection = uniqueName('cas');
+    const backend = new MongoBackend(admin, false, collectionNames(undefined, collection));
+    const record = (fields: Partial<TokenRecord>): TokenRecord => ({ ...emptyRecord(), id: 'r', ...fields });
+    try {
+      await backend.insert(record({ accessToken: 'v1' }));
+      expect(await backend.replace('r', record({ accessToken: 'v2', userName: 'ann' }), 'bob')).toBe(false);
+      expect(await backend.replace('r', record({ accessToken: 'v2', userName: 'ann' }), null)).toBe(true);
+      expect(await backend.replace('r', record({ accessToken: 'v3', userName: 'bob' }), null)).toBe(false);
+      expect(await backend.replace('r', record({ accessToken: 'v3', userName: 'ann' }), 'ann')).toBe(true);
+      expect(await backend.replace('gone', record({ id: 'gone' }), null)).toBe(false);
+      expect(await backend.findBy('id', 'r')).toEqual([record({ accessToken: 'v3', userName: 'ann' })]);
+
+      // Ten users race to adopt one unbound record, round after round: exactly one gets it each time.
+      for (let round = 0; round < 5; round++) {
+        const id = `race-${round}`;
+        await backend.insert(record({ id, accessToken: 'unbound' }));
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => backend.replace(id, record({ id, userName: `user-${round}-${i}`, accessToken: `a-${i}` }), null)));
+        const winners = results.flatMap((won, i) => (won ? [i] : []));
+        expect(winners, `round ${round}`).toHaveLength(1);
+        expect((await backend.findBy('id', id))[0]?.userName).toBe(`user-${round}-${winners[0]}`);
+      }
+      // The record leases were released: none is held.
+      const held = await admin.db().collection(`${collection}_leases`).countDocuments({ owner: { $ne: null } });
+      expect(held).toBe(0);
+    } finally {
+      await dropStoreCollections(admin.db(), collection);
+    }
   });
 });
