@@ -78,6 +78,17 @@ export class MongoStore extends RecordTokenStore {
   }
 }
 
+/**
+ * The defaults the connection string does not set itself. The driver lets options passed as an object
+ * win over the same options in the URL, so a default passed for a key the URL sets would override the
+ * user's choice.
+ */
+function defaultsNotIn(url: string): MongoClientOptions {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).toLowerCase() : '';
+  const inUrl = new Set(query.split('&').map((pair) => pair.split('=')[0]));
+  return Object.fromEntries(Object.entries(OWN_CLIENT_DEFAULTS).filter(([key]) => !inUrl.has(key.toLowerCase())));
+}
+
 function open(options: MongoStoreOptions): { client: MongoClient; owns: boolean; names: ReturnType<typeof collectionNames> } {
   if (options === null || typeof options !== 'object') throw new TokenStoreError('INVALID_ARGUMENT', 'MongoStore: options must be an object');
   const names = collectionNames(options.dbName, options.collection);
@@ -101,7 +112,7 @@ function open(options: MongoStoreOptions): { client: MongoClient; owns: boolean;
   }
   try {
     // The client connects on its first operation; constructing it only parses the URL and options.
-    return { client: new MongoClient(url, { ...OWN_CLIENT_DEFAULTS, ...clientOptions }), owns: true, names };
+    return { client: new MongoClient(url, { ...defaultsNotIn(url), ...clientOptions }), owns: true, names };
   } catch (error) {
     // The driver's parse errors may quote the whole connection string, password included.
     throw new TokenStoreError('INVALID_ARGUMENT', 'MongoStore: url or clientOptions rejected by the MongoDB driver', { cause: sanitizeDriverError(error, [url]) });

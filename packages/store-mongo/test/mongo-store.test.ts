@@ -82,6 +82,23 @@ describe('options', () => {
     }
   });
 
+  it("gives its own client appName 'tokenstore' and a 10 s server selection timeout, unless the url or clientOptions say otherwise", async () => {
+    const stores = [
+      new MongoStore({ url: MONGO_URL }),
+      new MongoStore({ url: `${MONGO_URL}${MONGO_URL.includes('?') ? '&' : '?'}serverSelectionTimeoutMS=1234&appName=mine` }),
+      new MongoStore({ url: MONGO_URL, clientOptions: { serverSelectionTimeoutMS: 4321, appName: 'app' } }),
+    ];
+    try {
+      expect(stores.map((s) => [s.client.options.serverSelectionTimeoutMS, s.client.options.appName])).toEqual([
+        [10_000, 'tokenstore'],
+        [1234, 'mine'],
+        [4321, 'app'],
+      ]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
   it('defaults the database to the one in the connection string and the collection to oauthtoken', async () => {
     const store = new MongoStore({ url: MONGO_URL });
     try {
