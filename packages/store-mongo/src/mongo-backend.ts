@@ -109,11 +109,16 @@ export class MongoBackend implements RecordBackend {
       // Jittered, growing pause: contenders spread out instead of retrying in lockstep.
       await sleep(Math.min(2 ** attempt, 50) * (0.5 + Math.random()));
     }
+    let result: T;
     try {
-      return await body();
-    } finally {
-      await this.lock.releaseStoredKey(key, owner);
+      result = await body();
+    } catch (error) {
+      // The body's error is the one to report; an unreleased lease expires by itself.
+      await this.lock.releaseStoredKey(key, owner).catch(() => undefined);
+      throw error;
     }
+    await this.lock.releaseStoredKey(key, owner);
+    return result;
   }
 
   async delete(id: string): Promise<void> {
@@ -139,6 +144,10 @@ export class MongoBackend implements RecordBackend {
     if (this.#ownsClient) await this.#client.close();
   }
 
+  toStoreError(error: unknown, operation: string): Error {
+    return toStoreError(error, operation);
+  }
+
   /**
    * Connects the store's own client when it is not connected. The driver (6.x) connects by itself on
    * the first operation, but when that first attempt fails (server down at start-up) it keeps the
@@ -147,13 +156,8 @@ export class MongoBackend implements RecordBackend {
    * decides when it connects (and may have closed it on purpose).
    */
   async #connect(): Promise<void> {
-    if (!this.#ownsClient) return;
     if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'MongoStore is closed');
-    await this.#client.connect();
-  }
-
-  toStoreError(error: unknown, operation: string): Error {
-    return toStoreError(error, operation);
+    if (this.#ownsClient) await this.#client.connect();
   }
 
   async #tokenCollection(): Promise<Collection<TokenDocument>> {

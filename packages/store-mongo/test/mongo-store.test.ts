@@ -132,6 +132,7 @@ describe('client ownership', () => {
       await store.close();
       expect((await client.db().command({ ping: 1 })).ok).toBe(1);
       expect((await rejection(store.getTokens())).code).toBe('STORE_CLOSED');
+      expect((await rejection(store.ensureIndexes())).code).toBe('STORE_CLOSED');
       await dropStoreCollections(client.db(), store.collectionName);
     } finally {
       await client.close();
@@ -143,6 +144,7 @@ describe('client ownership', () => {
     await store.saveToken(new OAuthToken({ accessToken: 'a' }));
     await store.close();
     await expect(store.client.db().command({ ping: 1 })).rejects.toThrow(/must be connected/);
+    expect((await rejection(store.ensureIndexes())).code).toBe('STORE_CLOSED');
     await dropStoreCollections(admin.db(), store.collectionName);
   });
 
