@@ -48,8 +48,11 @@ class MemoryBackend implements RecordBackend {
     this.#put(id, record);
   }
 
-  async replace(id: string, record: TokenRecord): Promise<boolean> {
-    if (!this.#records.has(id)) return false;
+  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+    const current = this.#records.get(id);
+    if (!current) return false;
+    // Check and write in one synchronous step: nothing else runs in between.
+    if (expectedUserName !== undefined && current.userName !== expectedUserName) return false;
     this.#assertUserFree(record, id);
     this.#remove(id);
     this.#put(id, record);

@@ -13,8 +13,21 @@ export interface RecordBackend {
   findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]>;
   /** Inserts a new record (its id is set). */
   insert(record: TokenRecord): Promise<void>;
-  /** Replaces every field of the record with this id; false when no such record exists any more. */
-  replace(id: string, record: TokenRecord): Promise<boolean>;
+  /**
+   * Replaces every field of the record with this id; false when no such record exists any more.
+   *
+   * `expectedUserName` (compare-and-swap on the owner): when given (not `undefined`), replace only if the
+   * stored record's user name is still exactly this value (`null`: the record has no user; null matches
+   * null, and only null), checked and written atomically: in the same statement (`WHERE id = ? AND
+   * user_name IS NOT DISTINCT FROM ?`) or under the store's own write lock. When it differs, write
+   * nothing and return false, as for a vanished record; the kit then re-reads and retries.
+   *
+   * The kit always passes the user name of the record it matched. A backend that ignores the argument
+   * still works, but leaves a race open: two users' saves that both match one unbound record can both
+   * replace it, and the later one silently overwrites the record the other user just adopted (a
+   * cross-user overwrite the contract forbids). Implement it.
+   */
+  replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean>;
   delete(id: string): Promise<void>;
   list(): Promise<readonly TokenRecord[]>;
   clear(): Promise<void>;

@@ -14,7 +14,10 @@ const SAVE_ATTEMPTS = 8;
  * here once, stores only provide indexed primitives and unique constraints.
  *
  * Upsert under races: a save that loses an insert race (unique id / user name) re-reads and replaces
- * the winner's record instead, so concurrent saves of one new token leave exactly one record.
+ * the winner's record instead, so concurrent saves of one new token leave exactly one record. A replace
+ * is conditional on the matched record's user name being unchanged (`RecordBackend.replace`'s
+ * `expectedUserName`), so two users' saves racing for one unbound record cannot both take it: the
+ * loser re-reads and gets a record of its own instead of overwriting the winner's.
  */
 export class RecordTokenStore implements TokenStore {
   readonly lock?: RefreshLock;
@@ -70,7 +73,11 @@ export class RecordTokenStore implements TokenStore {
         if (match !== null && stored.userName === null) stored.userName = match.userName;
         try {
           if (match === null) await this.#backend.insert(stored);
-          else if (!(await this.#backend.replace(stored.id as string, stored))) continue;
+          // Compare-and-swap on the owner: replace only while the record is still bound to the user we
+          // matched (null: still unbound). Otherwise another save adopted or rebound it in between
+          // (e.g. user B's save for the unbound record user A's save matched): re-read, and this save
+          // then matches by its own rules again (usually it inserts a record of its own).
+          else if (!(await this.#backend.replace(stored.id as string, stored, match.userName))) continue;
           return OAuthToken.fromRecord(stored);
         } catch (error) {
           if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;

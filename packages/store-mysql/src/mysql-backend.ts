@@ -23,7 +23,9 @@ export class MySQLBackend implements RecordBackend {
   readonly #names: SchemaNames;
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
-  readonly #sql: Readonly<Record<'insert' | 'replace' | 'exists' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
+  readonly #sql: Readonly<
+    Record<'insert' | 'replace' | 'replaceIfUser' | 'exists' | 'existsWithUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }
+  >;
   #migrated: Promise<void> | undefined;
   #closed = false;
 
@@ -36,14 +38,23 @@ export class MySQLBackend implements RecordBackend {
     const select = `SELECT ${COLUMN_LIST} FROM ${t}`;
     const findBy = Object.fromEntries(LOOKUP_KEYS.map((k) => [k.field, `${select} WHERE ${quote(k.hashColumn)} = ?`])) as Record<LookupField, string>;
     const idHash = quote(lookupKey('id').hashColumn);
+    // Compare-and-swap on the owner, null-safe (`<=>`: NULL <=> NULL is 1), on the user name's SHA-256
+    // column rather than on the value: byte-exact, where `user_name = ?` would ignore trailing spaces
+    // (MariaDB's utf8mb4_bin is PAD SPACE). The parameter is sha256(user name), or NULL for "unbound".
+    const ownerIs = `${quote(lookupKey('userName').hashColumn)} <=> ?`;
+    const update = `UPDATE ${t} SET ${UPDATE_FIELDS.map((f) => `${quote(column(f))} = ?`).join(', ')} WHERE ${idHash} = ?`;
     this.#sql = {
       findBy,
       // A plain INSERT, not INSERT ... ON DUPLICATE KEY UPDATE: on a duplicate id or user name that
       // would overwrite a record the matching rules did not select (another user's, say). A duplicate
       // is reported instead, and core re-reads and replaces the record that does match.
       insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`,
-      replace: `UPDATE ${t} SET ${UPDATE_FIELDS.map((f) => `${quote(column(f))} = ?`).join(', ')} WHERE ${idHash} = ?`,
+      replace: update,
+      // InnoDB's UPDATE reads the latest committed row under its row lock, so the owner check and the
+      // write are one atomic step: two saves can never both take one unbound record.
+      replaceIfUser: `${update} AND ${ownerIs}`,
       exists: `SELECT 1 FROM ${t} WHERE ${idHash} = ?`,
+      existsWithUser: `SELECT 1 FROM ${t} WHERE ${idHash} = ? AND ${ownerIs}`,
       delete: `DELETE FROM ${t} WHERE ${idHash} = ?`,
       list: `${select} ORDER BY \`row_id\``,
       clear: `DELETE FROM ${t}`,
@@ -106,14 +117,16 @@ export class MySQLBackend implements RecordBackend {
     await this.#write(this.#sql.insert, rowValues(record));
   }
 
-  async replace(id: string, record: TokenRecord): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
     const values = rowValues({ ...record, id });
     const assignments = UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null);
-    const result = await this.#write(this.#sql.replace, [...assignments, sha256(id)]);
+    const where: Params = expectedUserName === undefined ? [sha256(id)] : [sha256(id), expectedUserName === null ? null : sha256(expectedUserName)];
+    const result = await this.#write(expectedUserName === undefined ? this.#sql.replace : this.#sql.replaceIfUser, [...assignments, ...where]);
     if (result.affectedRows > 0) return true;
     // Without the FOUND_ROWS client flag (mysql2 sets it by default, an app's pool may not), an UPDATE
-    // that changes nothing reports 0 rows: ask whether the record is there.
-    return (await this.#rows(this.#sql.exists, [sha256(id)])).length > 0;
+    // that changes nothing reports 0 rows: ask whether the record is there (and still has that owner;
+    // if it has another, the UPDATE did not apply and the kit must re-read).
+    return (await this.#rows(expectedUserName === undefined ? this.#sql.exists : this.#sql.existsWithUser, where)).length > 0;
   }
 
   async delete(id: string): Promise<void> {

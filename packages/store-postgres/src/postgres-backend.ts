@@ -24,7 +24,7 @@ export class PostgresBackend implements RecordBackend {
   readonly #names: SchemaNames;
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
-  readonly #sql: Readonly<Record<'insert' | 'replace' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
+  readonly #sql: Readonly<Record<'insert' | 'replace' | 'replaceIfUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
   #migrated: Promise<void> | undefined;
   #closed = false;
 
@@ -47,6 +47,11 @@ export class PostgresBackend implements RecordBackend {
       // inserts no row and raises nothing; the kit then re-reads and replaces the winner's record.
       insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${VALUE_PLACEHOLDERS}) ON CONFLICT DO NOTHING`,
       replace: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1`,
+      // Compare-and-swap on the owner ($13: the user name the save matched; NULL: still unbound).
+      // IS NOT DISTINCT FROM is null-safe, and under READ COMMITTED an UPDATE that waited for a
+      // concurrent one re-checks its WHERE against the row that one committed, so two saves can never
+      // both take one unbound record.
+      replaceIfUser: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1 AND "user_name" IS NOT DISTINCT FROM $${RECORD_FIELDS.length + 1}::text`,
       delete: `DELETE FROM ${t} WHERE "id" = $1`,
       list: `${select} ORDER BY "row_id"`,
       clear: `DELETE FROM ${t}`,
@@ -96,10 +101,14 @@ export class PostgresBackend implements RecordBackend {
     if (result.rowCount === 0) throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the id or user name is already taken');
   }
 
-  async replace(id: string, record: TokenRecord): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
     assertStorable(record);
     try {
-      const result = await this.query(this.#sql.replace, rowValues({ ...record, id }));
+      const values = rowValues({ ...record, id });
+      const result =
+        expectedUserName === undefined
+          ? await this.query(this.#sql.replace, values)
+          : await this.query(this.#sql.replaceIfUser, [...values, expectedUserName]);
       return (result.rowCount ?? 0) > 0;
     } catch (error) {
       if (isUniquenessViolation(error)) {

@@ -20,6 +20,8 @@ export class SQLiteBackend implements RecordBackend {
   readonly #findBy: Readonly<Record<LookupField, Statement<[string], Row>>>;
   readonly #insert: Statement<Values>;
   readonly #replace: Statement<Values>;
+  /** The replace with a compare-and-swap on the owner: `... AND "user_name" IS ?` (null-safe). */
+  readonly #replaceIfUser: Statement<Values>;
   readonly #delete: Statement<[string]>;
   readonly #list: Statement<[], Row>;
   readonly #clear: Statement<[]>;
@@ -37,7 +39,10 @@ export class SQLiteBackend implements RecordBackend {
     const columns = RECORD_FIELDS.map(column);
     this.#insert = db.prepare<Values>(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
     const others = RECORD_FIELDS.filter((f) => f !== 'id');
-    this.#replace = db.prepare<Values>(`UPDATE ${table} SET ${others.map((f) => `${column(f)} = ?`).join(', ')} WHERE "id" = ?`);
+    const update = `UPDATE ${table} SET ${others.map((f) => `${column(f)} = ?`).join(', ')} WHERE "id" = ?`;
+    this.#replace = db.prepare<Values>(update);
+    // IS, not =: NULL IS NULL is true, so "still unbound" is checked in the same statement as the write.
+    this.#replaceIfUser = db.prepare<Values>(`${update} AND ${column('userName')} IS ?`);
     this.#delete = db.prepare<[string]>(`DELETE FROM ${table} WHERE "id" = ?`);
     this.#list = db.prepare<[], Row>(`SELECT ${SELECT_LIST} FROM ${table} ORDER BY "id"`).safeIntegers(false);
     this.#clear = db.prepare<[]>(`DELETE FROM ${table}`);
@@ -56,9 +61,11 @@ export class SQLiteBackend implements RecordBackend {
     }
   }
 
-  async replace(id: string, record: TokenRecord): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
     const values: Values = RECORD_FIELDS.filter((f) => f !== 'id').map((f) => record[f]);
     try {
+      // One statement: SQLite checks the owner and writes under its write lock, atomically.
+      if (expectedUserName !== undefined) return this.#replaceIfUser.run(...values, id, expectedUserName).changes > 0;
       return this.#replace.run(...values, id).changes > 0;
     } catch (error) {
       rethrowConflict(error);

@@ -4,6 +4,8 @@ import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { IDENTIFIER_FIELDS, probeFor } from '../values.js';
 
 const CONCURRENCY = 20;
+/** Rounds of the adopt race: each round races two users' saves for one fresh unbound record. */
+const ADOPT_ROUNDS = 10;
 
 /** A token with every field set to a value unique to this test and this field. */
 export function fullInit(t: CaseContext, tag: string) {
@@ -224,6 +226,51 @@ export const saveCases: ConformanceCase[] = [
       t.expect(saved.id, 'the unbound record is adopted').toBe(unbound.id);
       t.expect(await byId(t, unbound.id as string), 'the adopted record').toEqual({ ...update.toRecord(), id: unbound.id });
       t.expect((await listRecords(t)).length, 'record count').toBe(1);
+    },
+  },
+  {
+    id: 'save.user-binding.concurrent-adopt',
+    title: `two users' concurrent saves that both match one unbound record (${ADOPT_ROUNDS} rounds, one on a peer instance when openPeer is given): one adopts it, the other gets a new record, neither overwrites the other`,
+    async run(t) {
+      const stores = await instances(t);
+      for (let round = 0; round < ADOPT_ROUNDS; round++) {
+        const what = `round ${round + 1} of ${ADOPT_ROUNDS}`;
+        const clientId = `client-${round}-${t.uid}`;
+        const refreshToken = `refresh-${round}-${t.uid}`;
+        const unbound = await save(t, t.token({ clientId, refreshToken, accessToken: `access-unbound-${round}-${t.uid}`, scope: `scope.unbound.${round}` }));
+        // Same clientId + refresh token (both select the unbound record), every other field distinct.
+        const users = (['a', 'b'] as const).map((who) => {
+          const token = t.token({
+            userSignature: { name: `user-${who}-${round}-${t.uid}` },
+            clientId,
+            refreshToken,
+            accessToken: `access-${who}-${round}-${t.uid}`,
+            redirectUrl: `https://${who}.app.example/cb/${round}`,
+            expiresAt: 1767225600000 + round * 10 + (who === 'a' ? 1 : 2),
+            scope: `scope.${who}.${round}.READ`,
+          });
+          return { who, token, name: token.userSignature?.name as string };
+        });
+        // Both saves start in the same tick; which user goes first and which instance it uses alternate.
+        const order = round % 2 === 0 ? users : [...users].reverse();
+        const settled = await Promise.allSettled(order.map((u, i) => (stores[i % stores.length] as TokenStore).saveToken(u.token)));
+        const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [`user ${order[i]?.who}: ${(r.reason as Error)?.message ?? String(r.reason)}`] : []));
+        t.expect(failed, `${what}: both concurrent saves must resolve`).toEqual([]);
+        const saved = new Map(order.map((u, i) => [u.who, recordOf(t.expect, (settled[i] as PromiseFulfilledResult<unknown>).value, `${what}: saveToken() of user ${u.who}`)]));
+        const adopters = users.filter((u) => saved.get(u.who)?.id === unbound.id).map((u) => u.who);
+        t.expect(adopters.length, `${what}: exactly one of the two saves adopts the unbound record (adopted by: ${adopters.join(', ') || 'none'})`).toBe(1);
+        const [idA, idB] = users.map((u) => saved.get(u.who)?.id);
+        t.expect(typeof idA === 'string' && typeof idB === 'string' && idA !== '' && idB !== '' && idA !== idB, `${what}: the two users get two different records`).toBe(true);
+        for (const u of users) {
+          const expected: TokenRecord = { ...u.token.toRecord(), id: saved.get(u.who)?.id as string };
+          t.expect(saved.get(u.who), `${what}: saveToken() result of user ${u.who}`).toEqual(expected);
+          const found = await t.store.findToken(t.token({ userSignature: { name: u.name } }));
+          t.expect(found, `${what}: findToken(user ${u.who}) must find that user's record`).not.toBeNull();
+          expectToken(t.expect, found, expected, `${what}: findToken(user ${u.who}) returns exactly that user's fields`);
+          t.expect(await byId(t, expected.id as string), `${what}: findTokenById of user ${u.who}'s record`).toEqual(expected);
+        }
+        t.expect((await listRecords(t)).filter((r) => r.clientId === clientId).length, `${what}: records of the round (the adopted one and one new)`).toBe(2);
+      }
     },
   },
   {

@@ -11,6 +11,10 @@ import type { ConformanceOptions } from '../../src/index.js';
 /** Each flaw, what it does, and the conformance test ids it must fail (at least). */
 export const FLAWS = {
   'save-race': { does: 'saveToken checks for a match, yields, then inserts without unique constraints', mustFail: ['save.upsert.concurrent-new-user', 'save.upsert.concurrent-same-id'] },
+  'adopt-race': {
+    does: "saveToken finds the matching record, yields, then replaces it without checking it still has the owner it had (two users can both adopt one unbound record; the later overwrites the other's)",
+    mustFail: ['save.user-binding.concurrent-adopt'],
+  },
   'reverse-precedence': {
     does: 'findToken tries the identifiers in reverse order (access token first)',
     mustFail: ['find.precedence.id-over-user-name', 'find.precedence.user-name-over-grant-token', 'find.precedence.grant-token-over-refresh-token', 'find.precedence.refresh-token-over-access-token', 'find.precedence.first-selecting-identifier', 'save.upsert.follows-precedence'],
@@ -114,6 +118,9 @@ export class ConfigurableStore implements TokenStore {
       if (this.#flaw === 'save-race') await yieldTurn();
       const unchecked = this.#flaw === 'save-race';
       if (match !== null) {
+        // Find-then-replace with a turn in between and no re-check of the owner: every save started in
+        // the same turn has matched the same record before any of them writes.
+        if (this.#flaw === 'adopt-race') await yieldTurn();
         let stored = this.#normalize({ ...record, id: match.record.id, userName: record.userName ?? match.record.userName });
         if (this.#flaw === 'upsert-merges') {
           const merged = { ...match.record };
