@@ -1,3 +1,4 @@
+import { closeSync, constants, openSync } from 'node:fs';
 import { RecordTokenStore, TokenStoreError, assertIdentifierName } from '@tokenstore/core';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { DEFAULT_TABLE, migrate, schemaNames, SCHEMA_VERSION } from './schema.js';
@@ -85,6 +86,7 @@ function open(options: SQLiteStoreOptions): { database: Database; table: string;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new TokenStoreError('INVALID_ARGUMENT', 'SQLiteStore: busyTimeoutMs must be a non-negative integer');
   let database: Database;
   try {
+    createPrivately(filename);
     database = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
   } catch (error) {
     throw toStoreError(error, 'open');
@@ -101,4 +103,17 @@ function open(options: SQLiteStoreOptions): { database: Database; table: string;
     throw toStoreError(error, 'open');
   }
   return { database, table, owns: true, now };
+}
+
+/**
+ * Creates a new database file readable by its owner only (0600): it holds refresh tokens and client
+ * secrets. SQLite gives its -wal and -shm files the main file's mode. An existing file keeps its mode.
+ */
+function createPrivately(filename: string): void {
+  if (filename === ':memory:' || filename.startsWith('file:')) return;
+  try {
+    closeSync(openSync(filename, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch {
+    // Exists already (keeps its mode), or can't be created: better-sqlite3's open reports that below.
+  }
 }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { OAuthToken, isTokenStoreError } from '@tokenstore/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,18 @@ describe('options', () => {
     await rejectsWith(() => new SQLiteStore({ filename: ':memory:', database: db } as never), 'INVALID_ARGUMENT');
     await rejectsWith(() => new SQLiteStore({ filename: '' }), 'INVALID_ARGUMENT');
     await rejectsWith(() => new SQLiteStore({ filename: ':memory:', busyTimeoutMs: -1 }), 'INVALID_ARGUMENT');
+  });
+
+  it('creates a new database file, and its WAL, readable by the owner only (0600)', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const s = store();
+      await s.saveToken(new OAuthToken({ userSignature: { name: 'u' }, refreshToken: 'r', clientId: 'c' }));
+      expect(statSync(join(dir, 'tokens.db')).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'tokens.db-wal')).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('works in memory, each instance private', async () => {
