@@ -61,7 +61,7 @@ export function idFilter(id: string): Filter<TokenDocument> {
  */
 export function ownerFilter(id: string, expectedUserName: string | null | undefined): Filter<TokenDocument> {
   if (expectedUserName === undefined) return idFilter(id);
-  assertString(expectedUserName ?? '');
+  if (expectedUserName !== null) assertString(expectedUserName);
   const owner = expectedUserName === null ? { $exists: false } : { $eq: lookupDigest(expectedUserName) };
   return { ...idFilter(id), userNameDigest: owner } as Filter<TokenDocument>;
 }
