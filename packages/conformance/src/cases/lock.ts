@@ -157,4 +157,23 @@ export const lockCases: ConformanceCase[] = [
       }
     },
   },
+  {
+    id: 'lock.concurrent-takeover',
+    title: 'N owners taking over one EXPIRED lease at once (spread over both instances when openPeer is given): exactly one gets true',
+    needs: 'lock',
+    async run(t) {
+      // Taking over an expired lease is a different path from creating one in many stores (an update
+      // guarded by "expired", not an insert guarded by a unique key), so it must be raced separately.
+      const locks = [lockOf(t), await peerLock(t)];
+      for (const round of [1, 2, 3]) {
+        const k = key(t, `takeover-${round}`);
+        t.expect(await lockOf(t).acquire(k, owner(t, `crashed-${round}`), SHORT_TTL), `round ${round}: the first holder`).toBe(true);
+        await sleep(SHORT_TTL + EXPIRY_MARGIN);
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (locks[i % 2] as RefreshLock).acquire(k, owner(t, `${round}-${i}`), LONG_TTL)),
+        );
+        t.expect(results.filter((r) => r === true).length, `round ${round}: owners that took over the expired lease`).toBe(1);
+      }
+    },
+  },
 ];

@@ -50,6 +50,7 @@ export const FLAWS = {
   'lock-release-any-owner': { does: 'lock.release releases whoever holds the lease', mustFail: ['lock.release-owner-only', 'lock.stale-release'] },
   'lock-never-expires': { does: 'leases ignore their ttl', mustFail: ['lock.expiry'] },
   'lock-race': { does: 'lock.acquire reads the lease, yields, then writes it (check-then-set race)', mustFail: ['lock.concurrent-acquire'] },
+  'lock-takeover-race': { does: 'taking over an expired lease reads it, yields, then writes it (creating one is atomic)', mustFail: ['lock.concurrent-takeover'] },
   'lock-key-case-insensitive': { does: 'lock keys are compared case-insensitively (like MySQL GET_LOCK names)', mustFail: ['lock.keys-independent'] },
 } as const satisfies Record<string, { does: string; mustFail: readonly string[] }>;
 
@@ -296,8 +297,9 @@ export class ConfigurableStore implements TokenStore {
       this.#data.leases.set(k, { owner, expiresAt: this.#flaw === 'lock-never-expires' ? Number.POSITIVE_INFINITY : now + ttlMs });
       return true;
     };
-    if (this.#flaw !== 'lock-race') return decide();
     const lease = this.#data.leases.get(k);
+    const takeover = lease !== undefined && lease.owner !== owner && lease.expiresAt <= Date.now();
+    if (this.#flaw !== 'lock-race' && !(this.#flaw === 'lock-takeover-race' && takeover)) return decide();
     const heldBefore = lease !== undefined && lease.owner !== owner && lease.expiresAt > Date.now();
     return yieldTurn().then(() => {
       if (heldBefore) return false;
