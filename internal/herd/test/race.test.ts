@@ -34,10 +34,11 @@ const kinds: Array<{ name: string; spec: (tag: string) => StoreSpec }> = [
   { name: 'one JSON file (FileStore)', spec: (tag) => ({ kind: 'file', path: join(dir, `${tag}.json`) }) },
 ];
 
-// With `eval "$(scripts/services env)"`: the same race on PostgreSQL (its own tables, dropped after).
-const PG_URL = process.env.TOKENSTORE_PG_URL;
+// The same race on PostgreSQL (its own tables, dropped after); the server comes from scripts/services
+// and an unreachable one fails the test rather than skipping it.
+const PG_URL = process.env.TOKENSTORE_PG_URL ?? 'postgres://tokenstore:tokenstore@127.0.0.1:5432/tokenstore_test';
 const pgTables: string[] = [];
-if (PG_URL) {
+{
   const base = `herd_${process.pid}_${Date.now().toString(36)}`;
   kinds.push({
     name: 'one PostgreSQL table',
