@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { OAuthToken, isTokenStoreError } from '@tokenstore/core';
+import { OAuthToken } from '@tokenstore/core';
+import { leaseBasicsTests, rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore, FORMAT, FORMAT_VERSION, type FileStoreOptions } from '../src/index.js';
 import { tempDir } from './helpers.js';
@@ -21,16 +22,6 @@ function store(options: Partial<FileStoreOptions> = {}): FileStore {
   const s = new FileStore({ path: join(dir, 'tokens.json'), ...options });
   opened.push(s);
   return s;
-}
-
-async function rejectsWith(promise: Promise<unknown> | (() => unknown), code: string): Promise<Error> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    expect(isTokenStoreError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-    return error as Error;
-  }
-  throw new Error(`expected a ${code} error`);
 }
 
 /** A pid that certainly belongs to no process any more. */
@@ -264,28 +255,7 @@ describe('the lock file', () => {
 });
 
 describe('lock (lease files)', () => {
-  it('grants one owner at a time across instances, extends for the holder, releases only for the owner', async () => {
-    const s = store();
-    const peer = store();
-    expect(await s.lock!.acquire('k', 'o1', 60_000)).toBe(true);
-    expect(await peer.lock!.acquire('k', 'o2', 60_000)).toBe(false);
-    expect(await peer.lock!.acquire('k', 'o1', 60_000)).toBe(true);
-    await peer.lock!.release('k', 'o2');
-    expect(await s.lock!.acquire('k', 'o2', 60_000)).toBe(false);
-    await s.lock!.release('k', 'o1');
-    expect(await peer.lock!.acquire('k', 'o2', 60_000)).toBe(true);
-    expect(await s.lock!.acquire('another key', 'o1', 60_000)).toBe(true);
-  });
-
-  it('expires by itself after ttl', async () => {
-    let now = 5_000_000;
-    const s = store({ now: () => now });
-    expect(await s.lock!.acquire('k', 'o1', 500)).toBe(true);
-    now += 499;
-    expect(await s.lock!.acquire('k', 'o2', 500)).toBe(false);
-    now += 1;
-    expect(await s.lock!.acquire('k', 'o2', 500)).toBe(true);
-  });
+  leaseBasicsTests(store);
 
   it('keeps one file per key, named by a hash (keys never appear in clear), in a 0700 directory', async () => {
     const s = store();

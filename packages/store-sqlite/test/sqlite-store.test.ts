@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { OAuthToken, isTokenStoreError } from '@tokenstore/core';
+import { OAuthToken } from '@tokenstore/core';
+import { leaseBasicsTests, rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLiteStore } from '../src/index.js';
 import { tempDir } from './helpers.js';
@@ -29,16 +30,6 @@ function raw(filename = join(dir, 'tokens.db')): BetterSqlite3.Database {
   const db = new BetterSqlite3(filename);
   opened.push(db);
   return db;
-}
-
-async function rejectsWith(promise: Promise<unknown> | (() => unknown), code: string): Promise<Error> {
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (error) {
-    expect(isTokenStoreError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
-    return error as Error;
-  }
-  throw new Error(`expected a ${code} error`);
 }
 
 const SECRET = 'sk-live-DO-NOT-LEAK-4f1a';
@@ -258,27 +249,7 @@ describe('errors', () => {
 });
 
 describe('lock (lease row)', () => {
-  it('grants one owner at a time, extends for the holder, releases only for the owner', async () => {
-    const s = store();
-    const peer = store();
-    expect(await s.lock!.acquire('k', 'o1', 60_000)).toBe(true);
-    expect(await peer.lock!.acquire('k', 'o2', 60_000)).toBe(false);
-    expect(await peer.lock!.acquire('k', 'o1', 60_000)).toBe(true); // re-acquire extends
-    await peer.lock!.release('k', 'o2'); // not the owner: no effect
-    expect(await s.lock!.acquire('k', 'o2', 60_000)).toBe(false);
-    await s.lock!.release('k', 'o1');
-    expect(await peer.lock!.acquire('k', 'o2', 60_000)).toBe(true);
-    expect(await s.lock!.acquire('other-key', 'o1', 60_000)).toBe(true);
-  });
-
-  it('expires by itself after ttl (a crashed holder blocks for at most ttl)', async () => {
-    let now = 1_000_000;
-    const s = store({ now: () => now });
-    expect(await s.lock!.acquire('k', 'o1', 500)).toBe(true);
-    now += 499;
-    expect(await s.lock!.acquire('k', 'o2', 500)).toBe(false);
-    now += 1;
-    expect(await s.lock!.acquire('k', 'o2', 500)).toBe(true);
+  leaseBasicsTests(store, (s) => {
     expect(s.database.prepare('SELECT owner, typeof(expires_at) FROM oauthtoken_lease WHERE key = ?').raw().get('k')).toEqual(['o2', 'integer']);
   });
 
