@@ -14,3 +14,12 @@ export { multiProcessTests, type MultiProcessOptions } from './multi-process-har
 export { runFileStoreConformance } from './file-conformance.js';
 export { leaseBasicsTests } from './lease-basics.js';
 export { rejection, rejectsWith } from './rejections.js';
+export { TEST_URLS, SERVICES_SCRIPT, restartService, type TestService } from './test-servers.js';
+export { uniqueName } from './unique-name.js';
+export { closedPort } from './closed-port.js';
+export { StoreTracker } from './store-tracker.js';
+export { runTableStoreConformance, type TableConformanceOptions } from './table-conformance.js';
+export { restartRecoveryTest, type RestartRecoveryOptions } from './restart-recovery.js';
+export { leaseContentionTests, type LeaseContentionOptions } from './lease-contention.js';
+export { poolLifecycleTests, type PoolLifecycleOptions } from './pool-lifecycle.js';
+export { expectNoSecret } from './no-secret.js';

@@ -1,26 +1,15 @@
-import { inspect } from 'node:util';
-import { OAuthToken, TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import { OAuthToken } from '@tokenstore/core';
 import mysql from 'mysql2/promise';
+import { expectNoSecret as expectNoneOf, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MySQLDriverError, MySQLStore } from '../src/index.js';
 import { sanitizeDriverError, toStoreError } from '../src/mysql-errors.js';
-import { MYSQL_URL, StoreTracker, adminPool, closedPort, uniqueName } from './helpers.js';
+import { MYSQL_URL, adminPool, storeTracker } from './helpers.js';
 
 const admin = adminPool();
-const tracker = new StoreTracker();
-afterEach(() => tracker.cleanup(admin));
+const tracker = storeTracker(admin);
+afterEach(() => tracker.cleanup());
 afterAll(() => admin.end());
-
-async function rejection(promise: Promise<unknown>): Promise<TokenStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(isTokenStoreError(error)).toBe(true);
-  return error as TokenStoreError;
-}
 
 async function tableExists(table: string): Promise<boolean> {
   const [rows] = await admin.execute<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
@@ -226,58 +215,19 @@ describe('connections', () => {
     }
   });
 
-  it('close() is idempotent, ends only the pool the store created, and later calls fail with STORE_CLOSED', async () => {
-    const store = tracker.open({ table: uniqueName('close') });
-    await store.getTokens();
-    await Promise.all([store.close(), store.close()]);
-    await store.close();
-    await expect(store.pool.query('SELECT 1')).rejects.toThrow('Pool is closed.');
-    const calls = [store.getTokens(), store.findTokenById('x'), store.saveToken(new OAuthToken({ accessToken: 'a' })), store.migrate(), store.lock.acquire('k', 'o', 1000)];
-    for (const settled of await Promise.allSettled(calls)) {
-      expect(settled).toMatchObject({ status: 'rejected', reason: { code: 'STORE_CLOSED' } });
-    }
-  });
-
-  it('fail with STORE_UNAVAILABLE, quickly and without a secret, when the server is unreachable', async () => {
-    const port = await closedPort();
-    const url = new URL(MYSQL_URL);
-    url.port = String(port);
-    const store = tracker.open({ table: uniqueName('down'), uri: url.toString() });
-    const token = new OAuthToken({ userSignature: { name: 'u' }, clientId: 'c', clientSecret: 'CLIENT-SECRET-1', refreshToken: 'REFRESH-SECRET-1', accessToken: 'ACCESS-SECRET-1' });
-    const started = Date.now();
-    const calls = [store.findToken(token), store.findTokenById('x'), store.saveToken(token), store.deleteToken('x'), store.getTokens(), store.deleteTokens(), store.migrate(), store.lock.acquire('k', 'o', 1000), store.lock.release('k', 'o')];
-    for (const call of calls) call.catch(() => {}); // all rejections are awaited below, one by one
-    for (const call of calls) {
-      const error = await rejection(call);
-      expect(error.code).toBe('STORE_UNAVAILABLE');
-      expect(error.message).toContain('ECONNREFUSED');
-      expect(error.cause).toBeInstanceOf(MySQLDriverError);
-      expect((error.cause as MySQLDriverError).code).toBe('ECONNREFUSED');
-      const printed = inspect(error, { depth: 10 });
-      for (const secret of ['CLIENT-SECRET-1', 'REFRESH-SECRET-1', 'ACCESS-SECRET-1', 'tokenstore:tokenstore']) expect(printed).not.toContain(secret);
-    }
-    // Connection refused is immediate: no call waited for the 10 s connect timeout.
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
-
-  it('report bad credentials as STORE_FAILURE (ER_ACCESS_DENIED_ERROR) without the password', async () => {
-    const url = new URL(MYSQL_URL);
-    url.password = 'WRONG-PASSWORD-xyz';
-    const store = tracker.open({ table: uniqueName('auth'), uri: url.toString() });
-    const error = await rejection(store.getTokens());
-    expect(error.code).toBe('STORE_FAILURE');
-    expect(error.cause).toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 });
-    expect(inspect(error, { depth: 10 })).not.toContain('WRONG-PASSWORD-xyz');
+  poolLifecycleTests({
+    url: MYSQL_URL,
+    open: (table, uri) => tracker.open(uri === undefined ? { table } : { table, uri }),
+    expectPoolEnded: (store) => expect(store.pool.query('SELECT 1')).rejects.toThrow('Pool is closed.'),
+    driverError: MySQLDriverError,
+    authFailure: { code: 'ER_ACCESS_DENIED_ERROR', cause: { code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 } },
   });
 });
 
 describe('driver errors', () => {
   const secrets = { clientSecret: 'CS-9f2b1c', refreshToken: 'RT-77aa10', accessToken: 'AT-5e5e42', grantToken: 'GT-0c0c33' };
 
-  function expectNoSecret(error: unknown): void {
-    const printed = [inspect(error, { depth: 20, showHidden: true }), String(error), JSON.stringify(error), String((error as Error).cause)].join('\n');
-    for (const secret of Object.values(secrets)) expect(printed).not.toContain(secret);
-  }
+  const expectNoSecret = (error: unknown) => expectNoneOf(error, Object.values(secrets));
 
   it("a duplicate-key error, whose message and sql quote the value, is reduced to a value-free cause", async () => {
     const table = uniqueName('dup');

@@ -2,11 +2,12 @@ import { OAuthToken } from '@tokenstore/core';
 import type mysql from 'mysql2/promise';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MySQLStore } from '../src/index.js';
-import { StoreTracker, adminPool, uniqueName } from './helpers.js';
+import { uniqueName } from '@tokenstore/store-testkit';
+import { adminPool, storeTracker } from './helpers.js';
 
 const admin = adminPool();
-const tracker = new StoreTracker();
-afterEach(() => tracker.cleanup(admin));
+const tracker = storeTracker(admin);
+afterEach(() => tracker.cleanup());
 afterAll(() => admin.end());
 
 /**

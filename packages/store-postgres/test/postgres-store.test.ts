@@ -1,25 +1,14 @@
-import { inspect } from 'node:util';
-import { OAuthToken, TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import { OAuthToken } from '@tokenstore/core';
 import pg from 'pg';
+import { expectNoSecret as expectNoneOf, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDriverError, PostgresStore } from '../src/index.js';
-import { PG_URL, StoreTracker, adminPool, closedPort, dropStoreTables, uniqueName } from './helpers.js';
+import { PG_URL, adminPool, dropStoreTables, storeTracker } from './helpers.js';
 
 const admin = adminPool();
-const tracker = new StoreTracker();
-afterEach(() => tracker.cleanup(admin));
+const tracker = storeTracker(admin);
+afterEach(() => tracker.cleanup());
 afterAll(() => admin.end());
-
-async function rejection(promise: Promise<unknown>): Promise<TokenStoreError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(isTokenStoreError(error)).toBe(true);
-  return error as TokenStoreError;
-}
 
 async function tableExists(schema: string, table: string): Promise<boolean> {
   const { rows } = await admin.query('SELECT to_regclass($1) AS t', [`"${schema}"."${table}"`]);
@@ -90,7 +79,7 @@ describe('migrations', () => {
       const saved = await stores[0]!.saveToken(new OAuthToken({ userSignature: { name: 'u' }, accessToken: 'a' }));
       expect((await stores[7]!.findTokenById(saved.id as string))?.accessToken).toBe('a');
     } finally {
-      await tracker.cleanup(admin);
+      await tracker.cleanup();
       await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     }
   });
@@ -220,58 +209,19 @@ describe('connections', () => {
     }
   });
 
-  it('close() is idempotent, ends only the pool the store created, and later calls fail with STORE_CLOSED', async () => {
-    const store = tracker.open({ table: uniqueName('close') });
-    await store.getTokens();
-    await Promise.all([store.close(), store.close()]);
-    await store.close();
-    expect(store.pool.ended).toBe(true);
-    const calls = [store.getTokens(), store.findTokenById('x'), store.saveToken(new OAuthToken({ accessToken: 'a' })), store.migrate(), store.lock.acquire('k', 'o', 1000)];
-    for (const settled of await Promise.allSettled(calls)) {
-      expect(settled).toMatchObject({ status: 'rejected', reason: { code: 'STORE_CLOSED' } });
-    }
-  });
-
-  it('fail with STORE_UNAVAILABLE, quickly and without a secret, when the server is unreachable', async () => {
-    const port = await closedPort();
-    const url = new URL(PG_URL);
-    url.port = String(port);
-    const store = tracker.open({ table: uniqueName('down'), connectionString: url.toString() });
-    const token = new OAuthToken({ userSignature: { name: 'u' }, clientId: 'c', clientSecret: 'CLIENT-SECRET-1', refreshToken: 'REFRESH-SECRET-1', accessToken: 'ACCESS-SECRET-1' });
-    const started = Date.now();
-    const calls = [store.findToken(token), store.findTokenById('x'), store.saveToken(token), store.deleteToken('x'), store.getTokens(), store.deleteTokens(), store.migrate(), store.lock.acquire('k', 'o', 1000), store.lock.release('k', 'o')];
-    for (const call of calls) call.catch(() => {}); // all rejections are awaited below, one by one
-    for (const call of calls) {
-      const error = await rejection(call);
-      expect(error.code).toBe('STORE_UNAVAILABLE');
-      expect(error.message).toContain('ECONNREFUSED');
-      expect(error.cause).toBeInstanceOf(PostgresDriverError);
-      expect((error.cause as PostgresDriverError).code).toBe('ECONNREFUSED');
-      const printed = inspect(error, { depth: 10 });
-      for (const secret of ['CLIENT-SECRET-1', 'REFRESH-SECRET-1', 'ACCESS-SECRET-1', 'tokenstore:tokenstore']) expect(printed).not.toContain(secret);
-    }
-    // Connection refused is immediate: no call waited for the 10 s connection timeout.
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
-
-  it('report bad credentials as STORE_FAILURE (28P01) without the password', async () => {
-    const url = new URL(PG_URL);
-    url.password = 'WRONG-PASSWORD-xyz';
-    const store = tracker.open({ table: uniqueName('auth'), connectionString: url.toString() });
-    const error = await rejection(store.getTokens());
-    expect(error.code).toBe('STORE_FAILURE');
-    expect((error.cause as PostgresDriverError).code).toBe('28P01');
-    expect(inspect(error, { depth: 10 })).not.toContain('WRONG-PASSWORD-xyz');
+  poolLifecycleTests({
+    url: PG_URL,
+    open: (table, connectionString) => tracker.open(connectionString === undefined ? { table } : { table, connectionString }),
+    expectPoolEnded: (store) => expect(store.pool.ended).toBe(true),
+    driverError: PostgresDriverError,
+    authFailure: { code: '28P01', cause: { code: '28P01' } },
   });
 });
 
 describe('driver errors', () => {
   const secrets = { clientSecret: 'CS-9f2b1c', refreshToken: 'RT-77aa10', accessToken: 'AT-5e5e42', grantToken: 'GT-0c0c33' };
 
-  function expectNoSecret(error: unknown): void {
-    const printed = [inspect(error, { depth: 20, showHidden: true }), String(error), JSON.stringify(error), String((error as Error).cause)].join('\n');
-    for (const secret of Object.values(secrets)) expect(printed).not.toContain(secret);
-  }
+  const expectNoSecret = (error: unknown) => expectNoneOf(error, Object.values(secrets));
 
   it('a constraint violation whose DETAIL holds the row reaches the caller without any value', async () => {
     const table = uniqueName('chk');

@@ -1,0 +1,36 @@
+/** Stores opened by a test file, closed (and their tables dropped) by `cleanup`. */
+export class StoreTracker<S extends { close(): Promise<void> }, O> {
+  readonly #stores: S[] = [];
+  readonly #tables = new Set<string>();
+  readonly #open: (options: O) => S;
+  readonly #tableOf: (options: O) => string;
+  readonly #drop: (table: string) => Promise<void>;
+
+  /**
+   * `open` creates a store from a test's options, `tableOf` names what it writes to (any string
+   * `drop` understands, e.g. `schema.table`), and `drop` removes that table and its companions.
+   */
+  constructor(open: (options: O) => S, tableOf: (options: O) => string, drop: (table: string) => Promise<void>) {
+    this.#open = open;
+    this.#tableOf = tableOf;
+    this.#drop = drop;
+  }
+
+  open(options: O): S {
+    const store = this.#open(options);
+    this.#stores.push(store);
+    this.#tables.add(this.#tableOf(options));
+    return store;
+  }
+
+  /** Marks a table created outside a store for dropping by `cleanup`. */
+  track(table: string): void {
+    this.#tables.add(table);
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.#stores.splice(0).map((s) => s.close()));
+    for (const table of this.#tables) await this.#drop(table);
+    this.#tables.clear();
+  }
+}
