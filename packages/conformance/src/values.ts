@@ -1,25 +1,13 @@
 import { Buffer } from 'node:buffer';
-import type { OAuthTokenInit } from '@tokenstore/core';
+import { LOOKUP_FIELDS, RECORD_STRING_FIELDS, type OAuthTokenInit } from '@tokenstore/core';
 
-/** The string fields of an OAuthToken (user name included as `userSignature.name`). */
-export const STRING_FIELDS = [
-  'id',
-  'userName',
-  'clientId',
-  'clientSecret',
-  'grantToken',
-  'refreshToken',
-  'accessToken',
-  'redirectUrl',
-  'apiDomain',
-  'tokenType',
-  'scope',
-] as const;
+/** The string fields of an OAuthToken (user name included as `userSignature.name`): a record's. */
+export const STRING_FIELDS = RECORD_STRING_FIELDS;
 
 export type StringField = (typeof STRING_FIELDS)[number];
 
 /** The fields a record is looked up by, in precedence order. */
-export const IDENTIFIER_FIELDS = ['id', 'userName', 'grantToken', 'refreshToken', 'accessToken'] as const;
+export const IDENTIFIER_FIELDS = LOOKUP_FIELDS;
 
 export type IdentifierField = (typeof IDENTIFIER_FIELDS)[number];
 

@@ -28,6 +28,10 @@ export {
 } from './matching.js';
 export type { RecordBackend } from './record-backend.js';
 export { RecordTokenStore } from './record-token-store.js';
+export { RecordIndex } from './record-index.js';
+export { recordFromColumns } from './record-columns.js';
+export { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules } from './driver-errors.js';
+export { RetriedOnce } from './retried-once.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { MemoryLock } from './memory-lock.js';
 export { generateTokenId } from './token-id.js';

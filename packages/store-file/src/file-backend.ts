@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { LookupField, RecordBackend, TokenRecord } from '@tokenstore/core';
+import type { LookupField, RecordBackend, RecordIndex, TokenRecord } from '@tokenstore/core';
 import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
@@ -8,7 +8,6 @@ import { currentIdentity, identityOf, readSnapshot, trustedByStat, type Snapshot
 import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
 import { isProcessAlive } from './process-liveness.js';
 import { withProcessMutex } from './process-mutex.js';
-import type { RecordIndex } from './record-index.js';
 import { serialize } from './token-file.js';
 import { statSync } from 'node:fs';
 

@@ -1,8 +1,7 @@
 import { statSync, type BigIntStats } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { RecordIndex } from './record-index.js';
 import { parse } from './token-file.js';
-import { TokenStoreError } from '@tokenstore/core';
+import { RecordIndex, TokenStoreError } from '@tokenstore/core';
 
 /**
  * How close to a file's mtime a check must be for the mtime to prove nothing: on filesystems with
@@ -42,7 +41,7 @@ export function trustedByStat(snapshot: Snapshot): boolean {
   return snapshot.identity === 'missing' || snapshot.verifiedAt > snapshot.mtimeMs + RACY_WINDOW_MS;
 }
 
-export const MISSING: () => Snapshot = () => ({ identity: 'missing', bytes: null, index: new RecordIndex(), error: null, mtimeMs: 0, verifiedAt: 0 });
+export const MISSING: () => Snapshot = () => ({ identity: 'missing', bytes: null, index: new RecordIndex('FileStore'), error: null, mtimeMs: 0, verifiedAt: 0 });
 
 /**
  * Reads the file through one descriptor, so the identity and the bytes describe the same inode even
@@ -82,8 +81,8 @@ export function fromBytes(path: string, bytes: Buffer, identity: FileIdentity, m
       throw new TokenStoreError('STORE_CORRUPT', `FileStore: ${path} is not a valid token file (not UTF-8 text); it was left untouched`, { cause: error });
     }
     const records = parse(text, path);
-    return { identity, bytes, index: new RecordIndex(records), error: null, mtimeMs, verifiedAt };
+    return { identity, bytes, index: new RecordIndex('FileStore', records), error: null, mtimeMs, verifiedAt };
   } catch (error) {
-    return { identity, bytes, index: new RecordIndex(), error: error as TokenStoreError, mtimeMs, verifiedAt };
+    return { identity, bytes, index: new RecordIndex('FileStore'), error: error as TokenStoreError, mtimeMs, verifiedAt };
   }
 }

@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, RetriedOnce, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { MySQLLeaseLock } from './mysql-lock.js';
@@ -26,7 +26,8 @@ export class MySQLBackend implements RecordBackend {
   readonly #sql: Readonly<
     Record<'insert' | 'replace' | 'replaceIfUser' | 'exists' | 'existsWithUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }
   >;
-  #migrated: Promise<void> | undefined;
+  /** The first-use migration (see `migrate: false`). */
+  readonly #migration = new RetriedOnce(() => this.migrate());
   #closed = false;
 
   constructor(pool: Pool, names: SchemaNames, ownsPool: boolean, autoMigrate: boolean) {
@@ -67,7 +68,7 @@ export class MySQLBackend implements RecordBackend {
     if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'MySQLStore is closed');
     try {
       const result = await runMigrations(this.#pool, this.#names);
-      this.#migrated = Promise.resolve();
+      this.#migration.markDone();
       return result;
     } catch (error) {
       throw toStoreError(error, 'migrate');
@@ -76,16 +77,8 @@ export class MySQLBackend implements RecordBackend {
 
   /** Resolves once the first-use migration has run (at once with `migrate: false`). */
   async ready(): Promise<void> {
-    if (!this.#autoMigrate) return;
-    // Memoized while it succeeds; a failed migration (server down) is retried by the next call.
-    this.#migrated ??= this.migrate().then(
-      () => undefined,
-      (error: unknown) => {
-        this.#migrated = undefined;
-        throw error;
-      },
-    );
-    await this.#migrated;
+    // Remembered once it succeeds; a failed migration (server down) is retried by the next call.
+    if (this.#autoMigrate) await this.#migration.run();
   }
 
   async #rows(sql: string, params: Params): Promise<RowDataPacket[]> {

@@ -1,4 +1,4 @@
-import { TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, type TokenStoreError } from '@tokenstore/core';
 
 /**
  * What MySQLStore keeps of a mysql2 error as `cause`: a copy that cannot carry a token value.
@@ -50,18 +50,7 @@ const MESSAGE_SAFE_ERRNOS = new Set([
 
 /** Socket and protocol failures, and server states that mean "not reachable right now". */
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
+  ...UNREACHABLE_SOCKET_CODES,
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_SERVER_SHUTDOWN',
@@ -120,19 +109,15 @@ export function isDeadlock(error: unknown): boolean {
   return field<string>(error, 'code', 'string') === 'ER_LOCK_DEADLOCK';
 }
 
+const RULES: DriverErrorRules = {
+  store: 'MySQLStore',
+  sanitize: sanitizeDriverError,
+  isUnavailable,
+  isConflict: isDuplicateKey,
+  closedPool: { message: 'Pool is closed.', description: 'the mysql2 pool has been closed' },
+};
+
 /** Maps a mysql2 error to a TokenStoreError with a stable code and a value-free cause. */
 export function toStoreError(error: unknown, operation: string): TokenStoreError {
-  if (isTokenStoreError(error)) return error;
-  const cause = sanitizeDriverError(error);
-  const prefix = `MySQLStore: ${operation} failed`;
-  if (isUnavailable(error)) {
-    return new TokenStoreError('STORE_UNAVAILABLE', `${prefix}: the database server is unavailable (${cause.message})`, { cause });
-  }
-  if (error instanceof Error && error.message === 'Pool is closed.') {
-    return new TokenStoreError('STORE_CLOSED', `${prefix}: the mysql2 pool has been closed`, { cause });
-  }
-  if (isDuplicateKey(error)) {
-    return new TokenStoreError('STORE_CONFLICT', `${prefix}: ${cause.message}`, { cause });
-  }
-  return new TokenStoreError('STORE_FAILURE', `${prefix}: ${cause.message}`, { cause });
+  return driverStoreError(RULES, error, operation);
 }

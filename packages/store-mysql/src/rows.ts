@@ -1,20 +1,14 @@
-import { RECORD_COLUMNS, RECORD_FIELDS, TokenStoreError, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, TokenStoreError, recordFromColumns, type TokenRecord } from '@tokenstore/core';
 import { MAX_VALUE_BYTES } from './schema.js';
 
 /**
  * A row (keyed by column name) to a record. `expiry_time` is a BIGINT in tables MySQLStore creates and
  * a VARCHAR(20) of epoch milliseconds in Zoho's; mysql2 returns a number or a string, and
- * `recordFromUnknown` accepts both. A row that cannot be read is STORE_CORRUPT; the message names the
+ * `recordFromColumns` accepts both. A row that cannot be read is STORE_CORRUPT; the message names the
  * field, never its value.
  */
 export function recordFromRow(row: Record<string, unknown>): TokenRecord {
-  const source: Record<string, unknown> = {};
-  for (const field of RECORD_FIELDS) source[field] = row[RECORD_COLUMNS[field]];
-  try {
-    return recordFromUnknown(source);
-  } catch (error) {
-    throw new TokenStoreError('STORE_CORRUPT', `MySQLStore: a stored row cannot be read: ${(error as Error).message}`);
-  }
+  return recordFromColumns(row, 'MySQLStore');
 }
 
 /**

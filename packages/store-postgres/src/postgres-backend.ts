@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, RetriedOnce, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { PostgresLeaseLock } from './postgres-lock.js';
@@ -25,7 +25,8 @@ export class PostgresBackend implements RecordBackend {
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
   readonly #sql: Readonly<Record<'insert' | 'replace' | 'replaceIfUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
-  #migrated: Promise<void> | undefined;
+  /** The first-use migration (see `migrate: false`). */
+  readonly #migration = new RetriedOnce(() => this.migrate());
   #closed = false;
 
   constructor(pool: Pool, names: SchemaNames, ownsPool: boolean, autoMigrate: boolean) {
@@ -64,7 +65,7 @@ export class PostgresBackend implements RecordBackend {
     if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'PostgresStore is closed');
     try {
       const result = await runMigrations(this.#pool, this.#names);
-      this.#migrated = Promise.resolve();
+      this.#migration.markDone();
       return result;
     } catch (error) {
       throw toStoreError(error, 'migrate');
@@ -73,17 +74,8 @@ export class PostgresBackend implements RecordBackend {
 
   /** A statement on the pool, after the first-use migration. */
   async query<R extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[]): Promise<QueryResult<R>> {
-    if (this.#autoMigrate) {
-      // Memoized while it succeeds; a failed migration (server down) is retried by the next call.
-      this.#migrated ??= this.migrate().then(
-        () => undefined,
-        (error: unknown) => {
-          this.#migrated = undefined;
-          throw error;
-        },
-      );
-      await this.#migrated;
-    }
+    // Remembered once it succeeds; a failed migration (server down) is retried by the next call.
+    if (this.#autoMigrate) await this.#migration.run();
     return this.#pool.query<R>(text, values);
   }
 

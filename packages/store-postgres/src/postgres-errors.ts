@@ -1,4 +1,4 @@
-import { TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, type TokenStoreError } from '@tokenstore/core';
 
 /**
  * What PostgresStore keeps of a pg error as `cause`: a copy that cannot carry a token value.
@@ -37,22 +37,6 @@ export class PostgresDriverError extends Error {
  * (40), syntax and access rules (42), resources (53), object state (55), operator intervention (57).
  */
 const MESSAGE_SAFE_CLASSES = new Set(['08', '23', '25', '28', '3D', '3F', '40', '42', '53', '55', '57']);
-
-/** Socket-level failures: the server cannot be reached right now. */
-const UNAVAILABLE_SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EADDRNOTAVAIL',
-]);
 
 /**
  * Server states that pass by themselves: administrator shutdown, crash shutdown, "the database system
@@ -103,7 +87,7 @@ export function sanitizeDriverError(error: unknown): PostgresDriverError {
 
 export function isUnavailable(error: unknown): boolean {
   const code = field(error, 'code');
-  if (code !== undefined && (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+  if (code !== undefined && (UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
   const message = error instanceof Error ? error.message : '';
   return UNAVAILABLE_CLIENT_MESSAGES.some((pattern) => pattern.test(message));
 }
@@ -114,19 +98,15 @@ export function isUniquenessViolation(error: unknown): boolean {
   return code === '23505' || code === '23P01';
 }
 
+const RULES: DriverErrorRules = {
+  store: 'PostgresStore',
+  sanitize: sanitizeDriverError,
+  isUnavailable,
+  isConflict: isUniquenessViolation,
+  closedPool: { message: 'Cannot use a pool after calling end on the pool', description: 'the pg pool has been ended' },
+};
+
 /** Maps a pg error to a TokenStoreError with a stable code and a value-free cause. */
 export function toStoreError(error: unknown, operation: string): TokenStoreError {
-  if (isTokenStoreError(error)) return error;
-  const cause = sanitizeDriverError(error);
-  const prefix = `PostgresStore: ${operation} failed`;
-  if (isUnavailable(error)) {
-    return new TokenStoreError('STORE_UNAVAILABLE', `${prefix}: the database server is unavailable (${cause.message})`, { cause });
-  }
-  if (error instanceof Error && error.message === 'Cannot use a pool after calling end on the pool') {
-    return new TokenStoreError('STORE_CLOSED', `${prefix}: the pg pool has been ended`, { cause });
-  }
-  if (isUniquenessViolation(error)) {
-    return new TokenStoreError('STORE_CONFLICT', `${prefix}: ${cause.message}`, { cause });
-  }
-  return new TokenStoreError('STORE_FAILURE', `${prefix}: ${cause.message}`, { cause });
+  return driverStoreError(RULES, error, operation);
 }

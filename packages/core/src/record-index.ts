@@ -1,15 +1,20 @@
-import { LOOKUP_FIELDS, TokenStoreError, type LookupField, type TokenRecord } from '@tokenstore/core';
+import { TokenStoreError } from './errors.js';
+import { LOOKUP_FIELDS, type LookupField, type TokenRecord } from './token-record.js';
 
 /**
- * One version of the file's records, with a hash index per lookup field so every lookup costs O(1)
- * whatever the number of tokens. Uniqueness of id and user name is enforced here the way a database's
- * unique indexes would: a violating write throws STORE_CONFLICT (the kit then re-reads and retries).
+ * Records by id, with a hash index per lookup field so every lookup costs O(1) whatever the number of
+ * tokens: the in-memory half of a RecordBackend. Uniqueness of id and user name is enforced the way a
+ * database's unique indexes would: a violating write throws STORE_CONFLICT (the kit then re-reads and
+ * retries). Records are kept in insertion order; a replaced record keeps its place.
  */
 export class RecordIndex {
+  readonly #store: string;
   readonly #records = new Map<string, TokenRecord>();
   readonly #indexes = new Map<LookupField, Map<string, Set<string>>>(LOOKUP_FIELDS.map((f) => [f, new Map()]));
 
-  constructor(records: Iterable<TokenRecord> = []) {
+  /** `store` names the store in error messages (`FileStore`). */
+  constructor(store: string, records: Iterable<TokenRecord> = []) {
+    this.#store = store;
     for (const record of records) this.#put(record.id as string, record);
   }
 
@@ -17,6 +22,7 @@ export class RecordIndex {
     return this.#records.size;
   }
 
+  /** Copies of the records whose `field` is `value`. */
   findBy(field: LookupField, value: string): TokenRecord[] {
     const ids = field === 'id' ? [value] : [...(this.#indexes.get(field)?.get(value) ?? [])];
     const found: TokenRecord[] = [];
@@ -27,18 +33,19 @@ export class RecordIndex {
     return found;
   }
 
+  /** Copies of every record, in order. */
   list(): TokenRecord[] {
     return [...this.#records.values()].map((r) => ({ ...r }));
   }
 
-  /** The records in file order (insertion order, replaced records keep their place). */
+  /** The records themselves, in order (insertion order, replaced records keep their place). */
   records(): IterableIterator<TokenRecord> {
     return this.#records.values();
   }
 
   insert(record: TokenRecord): void {
     const id = record.id as string;
-    if (this.#records.has(id)) throw new TokenStoreError('STORE_CONFLICT', 'FileStore: id already exists');
+    if (this.#records.has(id)) throw new TokenStoreError('STORE_CONFLICT', `${this.#store}: id already exists`);
     this.#assertUserFree(record, id);
     this.#put(id, record);
   }
@@ -52,6 +59,14 @@ export class RecordIndex {
     this.#unindex(id, old);
     this.#put(id, record);
     return true;
+  }
+
+  /** Moves a record to the end of the order, as if it had just been inserted. */
+  moveToEnd(id: string): void {
+    const record = this.#records.get(id);
+    if (!record) return;
+    this.#records.delete(id);
+    this.#records.set(id, record);
   }
 
   delete(id: string): boolean {
@@ -97,7 +112,7 @@ export class RecordIndex {
     if (record.userName === null) return;
     const holders = this.#indexes.get('userName')?.get(record.userName);
     if (holders && [...holders].some((other) => other !== id)) {
-      throw new TokenStoreError('STORE_CONFLICT', 'FileStore: user name already bound to another record');
+      throw new TokenStoreError('STORE_CONFLICT', `${this.#store}: user name already bound to another record`);
     }
   }
 }
