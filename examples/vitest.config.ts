@@ -1,9 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../vitest.base';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-  },
-});
+export default testConfig({ testTimeout: 60_000, hookTimeout: 60_000 });

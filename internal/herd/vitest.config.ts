@@ -1,11 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../vitest.base';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 30_000,
-    // The race tests spawn 8 processes each and count requests at one provider: one file at a time.
-    fileParallelism: false,
-  },
-});
+// The race tests spawn 8 processes each and count requests at one provider: one file at a time.
+export default testConfig({ testTimeout: 60_000, fileParallelism: false });

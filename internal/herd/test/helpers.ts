@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { OAuthTestServer } from '@tokenstore/oauth-test-server';
+import { tempDir as kitTempDir } from '@tokenstore/store-testkit';
 import type { HerdResult } from '../src/index.js';
 
-export function tempDir(prefix = 'tokenstore-herd-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+/** A fresh temp directory, removed by the returned cleanup. */
+export const tempDir = (prefix = 'tokenstore-herd-') => kitTempDir(prefix);
 
 /** Calls the protected API with an access token, outside the SDK. */
 export async function apiStatus(server: OAuthTestServer, accessToken: string): Promise<number> {

@@ -3,6 +3,7 @@
  * (oidc-provider 8) on loopback, for the tokenstore tests, demo and benchmarks.
  */
 export { startOAuthServer } from './server.js';
+export { rawRefresh, rawRevoke } from './raw-client.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SCOPE } from './provider-config.js';
 export type {
   AuthorizeOptions,

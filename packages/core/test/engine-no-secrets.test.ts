@@ -4,21 +4,15 @@
  * timeout, a failed save, invalid_grant, revoke, and a wrong client secret.
  */
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Initializer, MemoryStore, OAuthToken, consoleLogger, tokenKey, type Environment, type FetchLike } from '../src/index.js';
-import { grantToken, rawRevoke, startServer, type OAuthTestServer } from './helpers/oauth.js';
+import { grantToken, rawRevoke, serveDuringTests, type OAuthTestServer } from './helpers/oauth.js';
 import { FlakyStore, captureLogger } from './helpers/stores.js';
 
 let server: OAuthTestServer;
 let environment: Environment;
 
-beforeAll(async () => {
-  ({ server, environment } = await startServer({ accessTokenTtlSeconds: 2 }));
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+serveDuringTests({ accessTokenTtlSeconds: 2 }, (started) => ({ server, environment } = started));
 
 it('never shows a secret in logs, errors or inspect output', async () => {
   const secrets = new Set<string>([server.client.clientSecret]);

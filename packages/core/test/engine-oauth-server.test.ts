@@ -3,7 +3,7 @@
  * confidential client, refresh tokens always issued, rotation on (unless said), revocation enabled.
  * Requests are counted at the provider.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   Initializer,
   MemoryStore,
@@ -17,18 +17,12 @@ import {
   type TokenRefreshedEvent,
   type TokenStore,
 } from '../src/index.js';
-import { grantToken, rawRefresh, rawRevoke, startServer, type OAuthTestServer } from './helpers/oauth.js';
+import { grantToken, rawRefresh, rawRevoke, serveDuringTests, startServer, type OAuthTestServer } from './helpers/oauth.js';
 
 let server: OAuthTestServer;
 let environment: Environment;
 
-beforeAll(async () => {
-  ({ server, environment } = await startServer({ accessTokenTtlSeconds: 2 }));
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+serveDuringTests({ accessTokenTtlSeconds: 2 }, (started) => ({ server, environment } = started));
 
 beforeEach(() => {
   server.resetCounts();

@@ -1,8 +1,11 @@
 /** The real authorization server (oidc-provider 8, in process) and helpers around it. */
 import { startOAuthServer, type OAuthServerOptions, type OAuthTestServer } from '@tokenstore/oauth-test-server';
+import { afterAll, beforeAll } from 'vitest';
 import { customEnvironment, type Environment, type OAuthTokenInit } from '../../src/index.js';
 
 export type { OAuthTestServer };
+/** Requests at the server outside the SDK. */
+export { rawRefresh, rawRevoke } from '@tokenstore/oauth-test-server';
 
 export async function startServer(options: OAuthServerOptions = {}): Promise<{ server: OAuthTestServer; environment: Environment }> {
   const server = await startOAuthServer(options);
@@ -27,27 +30,18 @@ export async function grantToken(server: OAuthTestServer, user = 'user-1'): Prom
   };
 }
 
-/** Calls the token endpoint directly (outside the SDK) with a refresh token. */
-export async function rawRefresh(server: OAuthTestServer, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(server.tokenEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: server.client.clientId,
-      client_secret: server.client.clientSecret,
-    }),
+/**
+ * Starts the server before the file's tests and closes it after them; `use` receives it (and its
+ * environment) once it is up.
+ */
+export function serveDuringTests(options: OAuthServerOptions, use: (started: { server: OAuthTestServer; environment: Environment }) => void): void {
+  let server: OAuthTestServer | undefined;
+  beforeAll(async () => {
+    const started = await startServer(options);
+    server = started.server;
+    use(started);
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Revokes a token directly at the server (outside the SDK). */
-export async function rawRevoke(server: OAuthTestServer, token: string, hint: 'access_token' | 'refresh_token'): Promise<void> {
-  const response = await fetch(server.revocationEndpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token, token_type_hint: hint, client_id: server.client.clientId, client_secret: server.client.clientSecret }),
+  afterAll(async () => {
+    await server?.close();
   });
-  if (!response.ok) throw new Error(`revocation failed: HTTP ${response.status}`);
 }
