@@ -21,5 +21,5 @@ export { StoreTracker } from './store-tracker.js';
 export { runTableStoreConformance, type TableConformanceOptions } from './table-conformance.js';
 export { restartRecoveryTest, type RestartRecoveryOptions } from './restart-recovery.js';
 export { leaseContentionTests, type LeaseContentionOptions } from './lease-contention.js';
-export { poolLifecycleTests, type PoolLifecycleOptions } from './pool-lifecycle.js';
+export { poolLifecycleTests, type PoolLifecycleOptions, type AppPool } from './pool-lifecycle.js';
 export { expectNoSecret } from './no-secret.js';

@@ -18,13 +18,56 @@ export interface PoolLifecycleOptions<S extends PooledStore> {
   readonly driverError: abstract new (...args: never[]) => Error;
   /** The server's refusal of a wrong password: its code, as the title names it, and what the cause holds. */
   readonly authFailure: { readonly code: string; readonly cause: Record<string, unknown> };
+  /** The driver's name for a pool's connection limit, as the title names it (`max`). */
+  readonly poolLimitName: string;
+  /** A store on `table` over a pool of the app's own, of at most `limit` connections. */
+  onAppPool(table: string, limit: number): AppPool<S>;
+}
+
+/** An app's pool with a store on it, for the pool reuse test. */
+export interface AppPool<S> {
+  readonly store: S;
+  /** Connections the pool has opened so far. */
+  connects(): number;
+  /** More checks once the load has run (e.g. the server's own count of connections). */
+  afterLoad?(): Promise<void>;
+  /** Asserts the pool still serves (the store's `close()` must leave an app's pool open). */
+  expectOpen(): Promise<void>;
+  /** Ends the pool (and drops the table). */
+  end(): Promise<void>;
 }
 
 /**
- * A database store's own pool over its life: closing, a server that cannot be reached, and a server
- * that refuses the credentials. No error may carry a secret or the password.
+ * A database store's pools: an app's pool, reused under load and left open by `close()`; and the
+ * store's own pool over its life: closing, a server that cannot be reached, and a server that refuses
+ * the credentials. No error may carry a secret or the password.
  */
 export function poolLifecycleTests<S extends PooledStore>(options: PoolLifecycleOptions<S>): void {
+  it(`reuse pooled connections: hundreds of operations open at most ${options.poolLimitName} connections`, async () => {
+    const app = options.onAppPool(uniqueName('pool'), 3);
+    const { store } = app;
+    try {
+      for (let round = 0; round < 20; round++) {
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, i) => {
+            const saved = await store.saveToken(new OAuthToken({ userSignature: { name: `user-${i}` }, accessToken: `a-${round}` }));
+            await store.findToken(new OAuthToken({ accessToken: `a-${round}` }));
+            await store.findTokenById(saved.id as string);
+          }),
+        );
+      }
+      expect(await store.getTokens()).toHaveLength(10);
+      expect(app.connects()).toBeGreaterThan(0);
+      expect(app.connects()).toBeLessThanOrEqual(3);
+      await app.afterLoad?.();
+    } finally {
+      await store.close();
+      // close() left the app's pool open.
+      await app.expectOpen();
+      await app.end();
+    }
+  });
+
   it('close() is idempotent, ends only the pool the store created, and later calls fail with STORE_CLOSED', async () => {
     const store = options.open(uniqueName('close'));
     await store.getTokens();

@@ -1,3 +1,5 @@
+import { afterAll, afterEach } from 'vitest';
+
 /** Stores opened by a test file, closed (and their tables dropped) by `cleanup`. */
 export class StoreTracker<S extends { close(): Promise<void> }, O> {
   readonly #stores: S[] = [];
@@ -21,6 +23,20 @@ export class StoreTracker<S extends { close(): Promise<void> }, O> {
     this.#stores.push(store);
     this.#tables.add(this.#tableOf(options));
     return store;
+  }
+
+  /** Two stores on one table, each with its own pool: as far apart as two processes. */
+  openPair(options: O): readonly [S, S] {
+    return [this.open(options), this.open(options)] as const;
+  }
+
+  /** After each test of the file: close its stores, drop their tables; after the last, `end()` (the admin pool). */
+  cleanUpAfterTests(end: () => Promise<unknown>): this {
+    afterEach(() => this.cleanup());
+    afterAll(async () => {
+      await end();
+    });
+    return this;
   }
 
   /** Marks a table created outside a store for dropping by `cleanup`. */

@@ -1,14 +1,12 @@
 import { OAuthToken } from '@tokenstore/core';
 import type mysql from 'mysql2/promise';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MySQLStore } from '../src/index.js';
 import { uniqueName } from '@tokenstore/store-testkit';
 import { adminPool, storeTracker } from './helpers.js';
 
 const admin = adminPool();
-const tracker = storeTracker(admin);
-afterEach(() => tracker.cleanup());
-afterAll(() => admin.end());
+const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.end());
 
 /**
  * The table the Zoho CRM SDKs' DBStore expects, verbatim from their README ("MySQL Query"), in the

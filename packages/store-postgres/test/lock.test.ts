@@ -1,17 +1,10 @@
 import { leaseContentionTests, uniqueName } from '@tokenstore/store-testkit';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adminPool, storeTracker } from './helpers.js';
 
 const admin = adminPool();
-const tracker = storeTracker(admin);
-afterEach(() => tracker.cleanup());
-afterAll(() => admin.end());
-
-/** Two stores on one table, each with its own pool: as far apart as two processes. */
-function twoProcesses() {
-  const table = uniqueName('lock');
-  return [tracker.open({ table }), tracker.open({ table })] as const;
-}
+const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.end());
+const twoProcesses = () => tracker.openPair({ table: uniqueName('lock') });
 
 describe('lock (lease row)', () => {
   leaseContentionTests(twoProcesses);

@@ -1,14 +1,12 @@
 import { OAuthToken } from '@tokenstore/core';
 import pg from 'pg';
 import { expectNoSecret as expectNoneOf, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresDriverError, PostgresStore } from '../src/index.js';
 import { PG_URL, adminPool, dropStoreTables, storeTracker } from './helpers.js';
 
 const admin = adminPool();
-const tracker = storeTracker(admin);
-afterEach(() => tracker.cleanup());
-afterAll(() => admin.end());
+const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.end());
 
 async function tableExists(schema: string, table: string): Promise<boolean> {
   const { rows } = await admin.query('SELECT to_regclass($1) AS t', [`"${schema}"."${table}"`]);
@@ -179,42 +177,33 @@ describe('lookups', () => {
 });
 
 describe('connections', () => {
-  it('reuse pooled connections: hundreds of operations open at most `max` connections', async () => {
-    const table = uniqueName('pool');
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 3, application_name: table });
-    let connects = 0;
-    pool.on('connect', () => connects++);
-    const store = new PostgresStore({ pool, table });
-    try {
-      for (let round = 0; round < 20; round++) {
-        await Promise.all(
-          Array.from({ length: 10 }, async (_, i) => {
-            const saved = await store.saveToken(new OAuthToken({ userSignature: { name: `user-${i}` }, accessToken: `a-${round}` }));
-            await store.findToken(new OAuthToken({ accessToken: `a-${round}` }));
-            await store.findTokenById(saved.id as string);
-          }),
-        );
-      }
-      expect(await store.getTokens()).toHaveLength(10);
-      expect(connects).toBeGreaterThan(0);
-      expect(connects).toBeLessThanOrEqual(3);
-      const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [table]);
-      expect(rows[0].n).toBeLessThanOrEqual(3);
-    } finally {
-      await store.close();
-      // close() left the app's pool open.
-      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-      await pool.end();
-      await dropStoreTables(admin, table);
-    }
-  });
-
   poolLifecycleTests({
     url: PG_URL,
     open: (table, connectionString) => tracker.open(connectionString === undefined ? { table } : { table, connectionString }),
     expectPoolEnded: (store) => expect(store.pool.ended).toBe(true),
     driverError: PostgresDriverError,
     authFailure: { code: '28P01', cause: { code: '28P01' } },
+    poolLimitName: '`max`',
+    onAppPool(table, limit) {
+      const pool = new pg.Pool({ connectionString: PG_URL, max: limit, application_name: table });
+      let connects = 0;
+      pool.on('connect', () => connects++);
+      return {
+        store: new PostgresStore({ pool, table }),
+        connects: () => connects,
+        async afterLoad() {
+          const { rows } = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [table]);
+          expect(rows[0].n).toBeLessThanOrEqual(limit);
+        },
+        async expectOpen() {
+          expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+        },
+        async end() {
+          await pool.end();
+          await dropStoreTables(admin, table);
+        },
+      };
+    },
   });
 });
 
