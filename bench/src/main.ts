@@ -75,7 +75,12 @@ async function main(): Promise<number> {
   };
   writeFileSync(`${RESULTS}${stem}.json`, `${JSON.stringify(json, null, 2)}\n`);
   const subtitle = `${config.mode} run ${json.date.slice(0, 16).replace('T', ' ')} UTC · ${host.cores} cores ${host.cpuModel} · Node ${host.node}`;
-  writeFileSync(`${RESULTS}${stem}.svg`, buildChart(json.measures, subtitle));
+  try {
+    writeFileSync(`${RESULTS}${stem}.svg`, buildChart(json.measures, subtitle));
+  } catch (error) {
+    crashed = true;
+    console.error('chart failed:', error);
+  }
   const md = [
     `Run: \`${json.command}\` (${config.mode} mode) on ${json.date.slice(0, 10)}: ${host.cores} cores, ${host.cpuModel}, ${host.totalMemGiB} GiB, Node ${host.node}, ${host.platform}; ` +
       `load average at start ${host.loadAvg.join(' / ')}; took ${Math.round(totalSeconds)} s (${config.measures.map((m) => `${m} ${Math.round(results[m]?.seconds ?? 0)} s`).join(', ')}).`,

@@ -33,24 +33,26 @@ async function timeBatch(batch: Batch, n: number): Promise<number> {
 }
 
 /**
- * The operation count for which one batch takes about `targetMs`. Doubles from 1 and keeps running
- * until at least `targetMs` was spent in batches of a meaningful size, so first-call costs (a file
- * parsed on first read, a statement prepared, code not yet optimised) do not set the batch size.
+ * The operation count for which one batch takes about `targetMs`. One untimed call first (a file
+ * parsed on first read, a statement prepared), then doubling until a batch takes a quarter of the
+ * target, then one confirming batch at the estimated size (so a one-off slow batch cannot set it).
  */
 export async function calibrate(batch: Batch, targetMs: number, maxN = 50_000_000): Promise<number> {
-  let n = 1;
-  let spent = 0;
-  for (;;) {
+  await batch(1);
+  const timed = async (n: number) => {
     const start = nowNs();
     await batch(n);
-    const ms = Number(nowNs() - start) / 1e6;
-    spent += ms;
-    if (ms < targetMs / 4 && n < maxN) {
-      n = Math.min(maxN, n * 2);
-      continue;
-    }
-    if (spent >= targetMs * 2 || n >= maxN) return Math.max(1, Math.min(maxN, Math.round((n * targetMs) / Math.max(ms, 0.001))));
+    return Number(nowNs() - start) / 1e6;
+  };
+  const estimate = (n: number, ms: number) => Math.max(1, Math.min(maxN, Math.round((n * targetMs) / Math.max(ms, 0.001))));
+  let n = 1;
+  let ms = await timed(n);
+  while (ms < targetMs / 4 && n < maxN) {
+    n = Math.min(maxN, n * 2);
+    ms = await timed(n);
   }
+  const first = estimate(n, ms);
+  return estimate(first, await timed(first));
 }
 
 export interface Interleaved {
@@ -92,13 +94,14 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 export function fmtNum(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
   if (Math.abs(x) >= 1e6) return `${(x / 1e6).toPrecision(digits)}M`;
-  if (Math.abs(x) >= 1e4) return `${(x / 1e3).toPrecision(digits)}k`;
+  if (Math.abs(x) >= 1e3) return `${(x / 1e3).toPrecision(digits)}k`;
   return x.toPrecision(digits);
 }
 
 /** "12.3x (10.1-14.0)" */
 export function fmtRatio(s: Summary, digits = 3): string {
-  return `${s.median.toPrecision(digits)}x (${s.min.toPrecision(digits)}-${s.max.toPrecision(digits)})`;
+  const f = (x: number) => (Math.abs(x) >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits));
+  return `${f(s.median)}x (${f(s.min)}-${f(s.max)})`;
 }
 
 /** A latency in ns as µs or ms. */

@@ -20,6 +20,8 @@ import { withoutLock } from '../lib/counting.js';
 import { skipRow, type MeasureResult, type Row } from '../lib/results.js';
 import { benchDir } from '../lib/tmp.js';
 import { usableAdapters } from '../stores/registry.js';
+import type { StoreAdapter } from '../stores/types.js';
+import { withServerRetry } from '../lib/services.js';
 import { noSingleFlight, type ChildMessage, type ParentMessage, type RoundReport } from './herd-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./herd-child.ts', import.meta.url));
@@ -195,7 +197,8 @@ export async function runHerd(config: BenchConfig): Promise<MeasureResult> {
     benchDir(); // before forking: the children inherit the scratch directory through the environment
     const children = spawnChildren(h.processes);
     try {
-      for (const adapter of usable) {
+      const retried: string[] = [];
+      const measureStore = async (adapter: StoreAdapter): Promise<void> => {
         const result: Record<string, Round[]> = {};
         try {
           for (const variant of ['subject', 'baseline'] as const) {
@@ -258,13 +261,21 @@ export async function runHerd(config: BenchConfig): Promise<MeasureResult> {
           });
           if (!met) notes.push(`Herd, ${h.processes} processes on ${adapter.label}: ${describeRounds(subject)} (target exactly 1 request per expiry, every caller served, one token).`);
         } catch (error) {
-          rows.push(skipRow('2 refresh herd', `${h.processes} processes, ${adapter.label}`, `failed: ${(error as Error).message.split('\n')[0]}`));
-          notes.push(`Herd on ${adapter.label} failed: ${(error as Error).stack ?? error}`);
           for (const c of children) c.inbox.length = 0;
           await all(children, { type: 'teardown' }, 'done').catch(() => undefined);
           for (const c of children) c.inbox.length = 0;
+          throw error;
+        }
+      };
+      for (const adapter of usable) {
+        try {
+          await withServerRetry(adapter.kind, () => measureStore(adapter), retried);
+        } catch (error) {
+          rows.push(skipRow('2 refresh herd', `${h.processes} processes, ${adapter.label}`, `failed: ${(error as Error).message.split('\n')[0]}`));
+          notes.push(`Herd on ${adapter.label} failed: ${(error as Error).stack ?? error}`);
         }
       }
+      for (const r of retried) notes.push(`Herd: retried once after the server went away (another process restarted it): ${r}`);
     } finally {
       for (const c of children) c.process.send({ type: 'exit' });
       await Promise.all(children.map((c) => (c.process.exitCode === null ? new Promise((r) => c.process.once('exit', r)) : undefined)));

@@ -15,7 +15,10 @@ interface ScalingEntry {
 
 /** The store-comparison chart from the measures' data (overhead and scaling panels). */
 export function buildChart(measures: Record<string, unknown>, subtitle: string): string {
-  const overhead = (measures.overhead ?? {}) as Record<string, OverheadEntry>;
+  // Store entries only (the overhead data also holds the core micro-measure).
+  const overhead = Object.fromEntries(
+    Object.entries((measures.overhead ?? {}) as Record<string, Partial<OverheadEntry>>).filter(([, e]) => e && typeof e === 'object' && e.find && e.save),
+  ) as Record<string, OverheadEntry>;
   const scaling = (measures.scaling ?? {}) as Record<string, ScalingEntry>;
   const panels: Panel[] = [];
   for (const [op, key] of [['findToken', 'find'], ['saveToken (replace a record)', 'save']] as const) {

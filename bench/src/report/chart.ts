@@ -52,7 +52,12 @@ export function renderChart(title: string, subtitle: string, panels: readonly Pa
     parts.push(`<text x="10" y="${y}" font-size="13" font-weight="bold">${escape(panel.title)}</text>`);
     y += 8;
     const top = y;
+    const size = (label: string) => {
+      const m = /^(\d+(?:\.\d+)?)(k|M)?$/.exec(label);
+      return m ? Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1) : NaN;
+    };
     const series = [...new Set(panel.groups.flatMap((g) => g.bars.map((b) => b.series)))];
+    if (series.every((x) => Number.isFinite(size(x)))) series.sort((a, b) => size(a) - size(b));
     for (const group of panel.groups) {
       const h = group.bars.length * (barH + gap);
       parts.push(`<text x="${left - 8}" y="${y + h / 2 + 4}" text-anchor="end" font-size="12">${escape(group.name)}</text>`);
