@@ -23,3 +23,4 @@ export { restartRecoveryTest, type RestartRecoveryOptions } from './restart-reco
 export { leaseContentionTests, type LeaseContentionOptions } from './lease-contention.js';
 export { poolLifecycleTests, type PoolLifecycleOptions, type AppPool } from './pool-lifecycle.js';
 export { expectNoSecret } from './no-secret.js';
+export { expiresAtRoundTripTest } from './expires-at-round-trip.js';

@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { TokenStoreError } from '@tokenstore/core';
-import { isFatal } from './mysql-errors.js';
+import { withOwnConnection } from './own-connection.js';
 import type { SchemaNames } from './schema.js';
 import { ensureTokenTable } from './token-table.js';
 
@@ -53,9 +53,7 @@ const MIGRATION_LOCK_TIMEOUT_S = 60;
 const LOCK_NAME = `CONCAT('tokenstore:', LEFT(SHA2(CONCAT(DATABASE(), '.', ?), 256), 40))`;
 
 export async function runMigrations(pool: Pool, names: SchemaNames): Promise<MigrationResult> {
-  const conn = await pool.getConnection();
-  let reusable = true;
-  try {
+  return withOwnConnection(pool, async (conn, discard) => {
     const [locked] = await conn.execute<RowDataPacket[]>(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [names.table, MIGRATION_LOCK_TIMEOUT_S]);
     if (Number(locked[0]?.got) !== 1) {
       throw new TokenStoreError('STORE_UNAVAILABLE', `MySQLStore: migrate waited ${MIGRATION_LOCK_TIMEOUT_S} s for another process migrating ${names.table}`);
@@ -65,17 +63,9 @@ export async function runMigrations(pool: Pool, names: SchemaNames): Promise<Mig
     } finally {
       // The lock belongs to this session; if RELEASE_LOCK fails the connection is destroyed, which
       // releases it too.
-      await conn.execute(`SELECT RELEASE_LOCK(${LOCK_NAME})`, [names.table]).catch(() => {
-        reusable = false;
-      });
+      await conn.execute(`SELECT RELEASE_LOCK(${LOCK_NAME})`, [names.table]).catch(discard);
     }
-  } catch (error) {
-    if (isFatal(error)) reusable = false;
-    throw error;
-  } finally {
-    if (reusable) conn.release();
-    else conn.destroy();
-  }
+  });
 }
 
 async function migrateUnderLock(conn: PoolConnection, names: SchemaNames): Promise<MigrationResult> {

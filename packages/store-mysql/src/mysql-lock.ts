@@ -1,6 +1,7 @@
 import type { RefreshLock } from '@tokenstore/core';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { isDeadlock, isFatal } from './mysql-errors.js';
+import { isDeadlock } from './mysql-errors.js';
+import { withOwnConnection } from './own-connection.js';
 import { sha256, type SchemaNames } from './schema.js';
 
 /** Longest lease accepted (about 31 years); longer ttls are clamped. */
@@ -66,9 +67,7 @@ export class MySQLLeaseLock implements RefreshLock {
   }
 
   async #tryAcquire(keyHash: Buffer, ownerHash: Buffer, ttl: number): Promise<boolean> {
-    const conn = await this.#pool.getConnection();
-    let reusable = true;
-    try {
+    return withOwnConnection(this.#pool, async (conn, discard) => {
       await conn.beginTransaction();
       try {
         await conn.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
@@ -76,19 +75,12 @@ export class MySQLLeaseLock implements RefreshLock {
         await conn.commit();
         return Number(rows[0]?.held) === 1;
       } catch (error) {
-        await conn.rollback().catch(() => {
-          reusable = false;
-        });
+        await conn.rollback().catch(discard);
         throw error;
       }
-    } catch (error) {
-      if (isFatal(error)) reusable = false;
-      throw error;
-    } finally {
-      if (reusable) conn.release();
-      else conn.destroy();
-    }
+    });
   }
+
 
   async release(key: string, owner: string): Promise<void> {
     await this.#ready();
