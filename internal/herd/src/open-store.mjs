@@ -22,7 +22,7 @@ export async function openStore(spec) {
     case 'mysql': {
       const mod = await importStorePackage('@tokenstore/store-mysql');
       if (typeof mod.MySQLStore !== 'function') throw notYet('mysql', '@tokenstore/store-mysql', 'MySQLStore');
-      return new mod.MySQLStore({ url: spec.url, ...(spec.table ? { table: spec.table } : {}) });
+      return new mod.MySQLStore({ uri: spec.url, ...(spec.table ? { table: spec.table } : {}) });
     }
     case 'mongo': {
       const mod = await importStorePackage('@tokenstore/store-mongo');
