@@ -3,6 +3,7 @@ import { afterAll, afterEach } from 'vitest';
 /** Stores opened by a test file, closed (and their tables dropped) by `cleanup`. */
 export class StoreTracker<S extends { close(): Promise<void> }, O> {
   readonly #stores: S[] = [];
+  readonly #resources: { close(): Promise<unknown> }[] = [];
   readonly #tables = new Set<string>();
   readonly #open: (options: O) => S;
   readonly #tableOf: (options: O) => string;
@@ -44,8 +45,15 @@ export class StoreTracker<S extends { close(): Promise<void> }, O> {
     this.#tables.add(table);
   }
 
+  /** Closes `resource` (a client or pool of the test's own, as an app's) in `cleanup`, after the stores. */
+  closeAfterTest<R extends { close(): Promise<unknown> }>(resource: R): R {
+    this.#resources.push(resource);
+    return resource;
+  }
+
   async cleanup(): Promise<void> {
     await Promise.all(this.#stores.splice(0).map((s) => s.close()));
+    await Promise.all(this.#resources.splice(0).map((r) => r.close()));
     for (const table of this.#tables) await this.#drop(table);
     this.#tables.clear();
   }

@@ -5,7 +5,7 @@ import { uniqueName } from './unique-name.js';
 
 export interface TableConformanceOptions {
   readonly name: string;
-  /** A new instance, with its own pool, on `table` (created on first use). */
+  /** A new instance, with its own pool, on `table` (a collection, for a document store; created on first use). */
   open(table: string): TokenStore;
   /** Drops `table` and everything the store created next to it. */
   drop(table: string): Promise<void>;
@@ -14,9 +14,9 @@ export interface TableConformanceOptions {
 }
 
 /**
- * The conformance suite on a store kept in a database table: a fresh table per test, so every test
- * starts empty and isolated. A reopened store and a peer share their original's table; each
- * instance has its own pool, as separate from the first as another process would be.
+ * The conformance suite on a store kept in a database table (or collection): a fresh table per test,
+ * so every test starts empty and isolated. A reopened store and a peer share their original's table;
+ * each instance has its own pool, as separate from the first as another process would be.
  */
 export function runTableStoreConformance(options: TableConformanceOptions): void {
   /** Table of each live store. */

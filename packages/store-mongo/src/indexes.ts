@@ -34,6 +34,6 @@ export const LEASE_INDEXES: readonly IndexDefinition[] = [{ key: { key: 1, gen: 
  * one command names several indexes that already exist, which is exactly what every process after the
  * first would send.
  */
-export async function ensureIndexes(collection: Collection<Document>, indexes: readonly IndexDefinition[]): Promise<void> {
+export async function ensureIndexes<T extends Document>(collection: Collection<T>, indexes: readonly IndexDefinition[]): Promise<void> {
   for (const index of indexes) await collection.createIndex(index.key, index.options);
 }

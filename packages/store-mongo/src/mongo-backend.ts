@@ -1,9 +1,9 @@
-import { TokenStoreError, generateTokenId, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { RetriedOnce, TokenStoreError, generateTokenId, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lookupDigest } from './digest.js';
 import { READ_OPTIONS, fromDocument, idFilter, isWellFormed, lookupFilter, ownerFilter, toDocument, type TokenDocument } from './documents.js';
-import { LEASE_INDEXES, TOKEN_INDEXES, ensureIndexes, type IndexDefinition } from './indexes.js';
+import { LEASE_INDEXES, TOKEN_INDEXES, ensureIndexes } from './indexes.js';
 import { isDuplicateKeyError, sanitizeDriverError, toStoreError } from './mongo-errors.js';
 import { MongoLeaseLock } from './mongo-lease-lock.js';
 import type { CollectionNames } from './names.js';
@@ -26,8 +26,9 @@ export class MongoBackend implements RecordBackend {
   readonly #tokens: Collection<TokenDocument>;
   readonly #leases: Collection<Document>;
   #closed = false;
-  #tokensReady: Promise<Collection<TokenDocument>> | undefined;
-  #leasesReady: Promise<Collection<Document>> | undefined;
+  /** Index builds on first use: shared by concurrent callers, remembered once done, retried after a failure. */
+  readonly #tokenIndexes = new RetriedOnce(() => ensureIndexes(this.#tokens, TOKEN_INDEXES));
+  readonly #leaseIndexes = new RetriedOnce(() => ensureIndexes(this.#leases, LEASE_INDEXES));
 
   constructor(client: MongoClient, ownsClient: boolean, names: CollectionNames) {
     this.#client = client;
@@ -160,33 +161,17 @@ export class MongoBackend implements RecordBackend {
     if (this.#ownsClient) await this.#client.connect();
   }
 
+  /** The token collection once its indexes exist. */
   async #tokenCollection(): Promise<Collection<TokenDocument>> {
     await this.#connect();
-    this.#tokensReady ??= ready(this.#tokens as unknown as Collection<Document>, TOKEN_INDEXES, () => {
-      this.#tokensReady = undefined;
-    }) as Promise<unknown> as Promise<Collection<TokenDocument>>;
-    return this.#tokensReady;
+    await this.#tokenIndexes.run();
+    return this.#tokens;
   }
 
+  /** The lease collection once its index exists. */
   async #leaseCollection(): Promise<Collection<Document>> {
     await this.#connect();
-    this.#leasesReady ??= ready(this.#leases, LEASE_INDEXES, () => {
-      this.#leasesReady = undefined;
-    });
-    return this.#leasesReady;
-  }
-}
-
-/**
- * The collection once its indexes exist. Memoized by the caller while it succeeds; a failure (server
- * down) forgets the attempt so the next operation tries again.
- */
-async function ready(collection: Collection<Document>, indexes: readonly IndexDefinition[], forget: () => void): Promise<Collection<Document>> {
-  try {
-    await ensureIndexes(collection, indexes);
-    return collection;
-  } catch (error) {
-    forget();
-    throw error;
+    await this.#leaseIndexes.run();
+    return this.#leases;
   }
 }

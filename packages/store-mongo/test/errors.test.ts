@@ -5,11 +5,12 @@ import { type Socket, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { OAuthToken, isTokenStoreError, type TokenStore } from '@tokenstore/core';
+import { closedPort, sleep, uniqueName } from '@tokenstore/store-testkit';
 import { MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MongoDriverError, MongoStore } from '../src/index.js';
 import { toStoreError } from '../src/mongo-errors.js';
-import { MONGO_URL, adminClient, closedPort, dropStoreCollections, ferretdbBinary, sleep, uniqueName } from './helpers.js';
+import { MONGO_URL, adminClient, dropStoreCollections, ferretdbBinary } from './helpers.js';
 
 const SECRET = 'refresh-secret-0123456789';
 

@@ -1,20 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { StoreTracker, TEST_URLS } from '@tokenstore/store-testkit';
 import { MongoClient, type Db } from 'mongodb';
 import { MongoStore, type MongoStoreOptions } from '../src/index.js';
 
 /** The test server (scripts/services: FerretDB). Tests fail, never skip, when it is unreachable. */
-export const MONGO_URL = process.env.TOKENSTORE_MONGO_URL ?? 'mongodb://127.0.0.1:27017/tokenstore_test';
-
-export const SERVICES_SCRIPT = fileURLToPath(new URL('../../../scripts/services', import.meta.url));
-
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${randomBytes(6).toString('hex')}`;
-}
+export const MONGO_URL = TEST_URLS.mongo;
 
 /** A client of the tests' own, for setting up and inspecting collections behind a store's back. */
 export function adminClient(): MongoClient {
@@ -31,34 +23,16 @@ function ignoreNamespaceNotFound(error: unknown): void {
   if ((error as { code?: unknown }).code !== 26) throw error;
 }
 
-/** Stores opened by a test file, closed (and their collections dropped) by `cleanup`. */
-export class StoreTracker {
-  readonly #stores: MongoStore[] = [];
-  readonly #collections = new Set<string>();
+type TestOptions = Partial<MongoStoreOptions> & { collection: string };
 
-  open(options: Partial<MongoStoreOptions> & { collection: string }): MongoStore {
-    const store = new MongoStore(
-      (options.client ? options : { url: MONGO_URL, clientOptions: { maxPoolSize: 4 }, ...options }) as MongoStoreOptions,
-    );
-    this.#stores.push(store);
-    this.#collections.add(options.collection);
-    return store;
-  }
-
-  async cleanup(db: Db): Promise<void> {
-    await Promise.all(this.#stores.splice(0).map((s) => s.close()));
-    for (const collection of this.#collections) await dropStoreCollections(db, collection);
-    this.#collections.clear();
-  }
+/** A MongoStore on `collection`: on the app's `client` when given, else with a client of its own from the URL (4 connections). */
+export function openStore(options: TestOptions): MongoStore {
+  return new MongoStore((options.client ? options : { url: MONGO_URL, clientOptions: { maxPoolSize: 4 }, ...options }) as MongoStoreOptions);
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago, then closed). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+/** Stores opened by a test file, closed (and their collections dropped through `admin`) by `cleanup`. */
+export function storeTracker(admin: MongoClient): StoreTracker<MongoStore, TestOptions> {
+  return new StoreTracker(openStore, (options) => options.collection, (collection) => dropStoreCollections(admin.db(), collection));
 }
 
 /** The FerretDB binary scripts/services runs (same search order as the script). */
@@ -68,5 +42,3 @@ export function ferretdbBinary(): string {
   if (!found) throw new Error(`FerretDB binary not found (looked at ${candidates.filter(Boolean).join(', ')}); run scripts/services start`);
   return found;
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));

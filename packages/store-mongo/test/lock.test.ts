@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { RefreshLock } from '@tokenstore/core';
+import { leaseContentionTests, sleep, uniqueName } from '@tokenstore/store-testkit';
 import type { Collection, Document } from 'mongodb';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MongoLeaseLock } from '../src/mongo-lease-lock.js';
-import { StoreTracker, adminClient, sleep, uniqueName } from './helpers.js';
+import { adminClient, storeTracker } from './helpers.js';
 
 const admin = adminClient();
-const tracker = new StoreTracker();
-afterEach(() => tracker.cleanup(admin.db()));
-afterAll(() => admin.close());
+const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.close());
+const twoProcesses = (prefix = 'lock') => tracker.openPair({ collection: uniqueName(prefix) });
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -52,11 +52,13 @@ describe('lease documents', () => {
   });
 });
 
+describe('leases across two instances', () => {
+  leaseContentionTests(() => twoProcesses());
+});
+
 describe('races', () => {
   it('takers of an expired lease on two instances: exactly one wins, round after round', async () => {
-    const collection = uniqueName('race');
-    const one = tracker.open({ collection });
-    const two = tracker.open({ collection });
+    const [one, two] = twoProcesses('race');
     const locks = [one.lock, two.lock];
     for (let round = 0; round < 15; round++) {
       const key = `expired-${round}`;
@@ -73,9 +75,7 @@ describe('races', () => {
   });
 
   it('an owner extending its lease while another takes it over after expiry: exactly one holds it', async () => {
-    const collection = uniqueName('extend');
-    const one = tracker.open({ collection });
-    const two = tracker.open({ collection });
+    const [one, two] = twoProcesses('extend');
     for (let round = 0; round < 15; round++) {
       const key = `extend-${round}`;
       expect(await one.lock.acquire(key, 'holder', 1)).toBe(true);
@@ -91,8 +91,7 @@ describe('races', () => {
 
   it('a process that stalls between reading the lease and writing the next generation does not win a generation freed since', async () => {
     const collection = uniqueName('stall');
-    const store = tracker.open({ collection });
-    const peer = tracker.open({ collection });
+    const [store, peer] = tracker.openPair({ collection });
     const key = 'stalled';
     expect(await store.lock.acquire(key, 'a', 1)).toBe(true); // generation 1, expires at once
     await sleep(5);

@@ -1,39 +1,18 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
-import { OAuthToken, emptyRecord, isTokenStoreError, type TokenRecord } from '@tokenstore/core';
+import { OAuthToken, emptyRecord, type TokenRecord } from '@tokenstore/core';
+import { rejection, rejectsWith, uniqueName } from '@tokenstore/store-testkit';
 import { Long, MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MongoStore } from '../src/index.js';
 import { MongoBackend } from '../src/mongo-backend.js';
 import { collectionNames } from '../src/names.js';
-import { MONGO_URL, StoreTracker, adminClient, dropStoreCollections, uniqueName } from './helpers.js';
+import { MONGO_URL, adminClient, storeTracker } from './helpers.js';
 
 const admin = adminClient();
-const tracker = new StoreTracker();
-afterEach(() => tracker.cleanup(admin.db()));
-afterAll(() => admin.close());
+const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.close());
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string; cause?: unknown }> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isTokenStoreError(error), `expected a TokenStoreError, got ${String(error)}`).toBe(true);
-    return error as { code: string; message: string };
-  }
-  throw new Error('expected a rejection');
-}
-
-function thrown(fn: () => unknown): { code: string; message: string; cause?: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    expect(isTokenStoreError(error), `expected a TokenStoreError, got ${String(error)}`).toBe(true);
-    return error as { code: string; message: string };
-  }
-  throw new Error('expected a throw');
-}
 
 /** The one index a recorded createIndexes command creates (the driver sends its key as a Map). */
 function indexSpec(event: CommandStartedEvent): Document {
@@ -41,9 +20,9 @@ function indexSpec(event: CommandStartedEvent): Document {
   return { ...spec, key: Object.fromEntries(spec?.key instanceof Map ? spec.key : Object.entries(spec?.key ?? {})) };
 }
 
-/** A client of the test's own whose commands are recorded. */
+/** A client of the test's own (closed after the test) whose commands are recorded. */
 async function monitoredClient(): Promise<{ client: MongoClient; commands: CommandStartedEvent[] }> {
-  const client = new MongoClient(MONGO_URL, { monitorCommands: true, serverSelectionTimeoutMS: 10_000 });
+  const client = tracker.closeAfterTest(new MongoClient(MONGO_URL, { monitorCommands: true, serverSelectionTimeoutMS: 10_000 }));
   const commands: CommandStartedEvent[] = [];
   client.on('commandStarted', (event) => commands.push(event));
   await client.connect();
@@ -51,32 +30,31 @@ async function monitoredClient(): Promise<{ client: MongoClient; commands: Comma
 }
 
 describe('options', () => {
-  it('needs exactly one of client or url', () => {
-    expect(thrown(() => new MongoStore({} as never)).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => new MongoStore({ client: admin, url: MONGO_URL } as never)).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => new MongoStore(null as never)).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => new MongoStore({ client: {} as never })).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => new MongoStore({ client: admin, clientOptions: {} } as never)).code).toBe('INVALID_ARGUMENT');
-    expect(thrown(() => new MongoStore({ url: '' })).code).toBe('INVALID_ARGUMENT');
+  it('needs exactly one of client or url', async () => {
+    await rejectsWith(() => new MongoStore({} as never), 'INVALID_ARGUMENT');
+    await rejectsWith(() => new MongoStore({ client: admin, url: MONGO_URL } as never), 'INVALID_ARGUMENT');
+    await rejectsWith(() => new MongoStore(null as never), 'INVALID_ARGUMENT');
+    await rejectsWith(() => new MongoStore({ client: {} as never }), 'INVALID_ARGUMENT');
+    await rejectsWith(() => new MongoStore({ client: admin, clientOptions: {} } as never), 'INVALID_ARGUMENT');
+    await rejectsWith(() => new MongoStore({ url: '' }), 'INVALID_ARGUMENT');
   });
 
-  it('accepts only plain collection names and valid database names', () => {
+  it('accepts only plain collection names and valid database names', async () => {
     for (const collection of ['a.b', '$cmd', 'system.users', '', 'with space', 'x'.repeat(64), 42]) {
-      expect(thrown(() => new MongoStore({ client: admin, collection: collection as string })).code, JSON.stringify(collection)).toBe('INVALID_ARGUMENT');
+      await rejectsWith(() => new MongoStore({ client: admin, collection: collection as string }), 'INVALID_ARGUMENT');
     }
     for (const dbName of ['a.b', 'a/b', 'a b', 'a$b', '', 'x'.repeat(64), 42]) {
-      expect(thrown(() => new MongoStore({ client: admin, dbName: dbName as string })).code, JSON.stringify(dbName)).toBe('INVALID_ARGUMENT');
+      await rejectsWith(() => new MongoStore({ client: admin, dbName: dbName as string }), 'INVALID_ARGUMENT');
     }
     const store = new MongoStore({ client: admin, dbName: 'tokenstore-test_2', collection: 'Tokens_2' });
     expect(store.dbName).toBe('tokenstore-test_2');
     expect(store.collectionName).toBe('Tokens_2');
   });
 
-  it('rejects a malformed url with INVALID_ARGUMENT and never shows the password', () => {
+  it('rejects a malformed url with INVALID_ARGUMENT and never shows the password', async () => {
     const password = 'hunter2-s3cret-password';
     for (const url of [`mongodb://user:${password}@`, `http://user:${password}@127.0.0.1/db`, `mongodb://user:${password}@127.0.0.1/db?w=bogus&journal=maybe`]) {
-      const error = thrown(() => new MongoStore({ url }));
-      expect(error.code).toBe('INVALID_ARGUMENT');
+      const error = await rejectsWith(() => new MongoStore({ url }), 'INVALID_ARGUMENT');
       expect(inspect(error, { depth: 8 }), url).not.toContain(password);
       expect(String((error.cause as Error).message)).not.toContain(password);
     }
@@ -125,37 +103,31 @@ describe('options', () => {
 
 describe('client ownership', () => {
   it("close() leaves the app's own client open", async () => {
-    const client = new MongoClient(MONGO_URL);
-    try {
-      const store = new MongoStore({ client, collection: uniqueName('own') });
-      await store.saveToken(new OAuthToken({ accessToken: 'a' }));
-      await store.close();
-      expect((await client.db().command({ ping: 1 })).ok).toBe(1);
-      expect((await rejection(store.getTokens())).code).toBe('STORE_CLOSED');
-      expect((await rejection(store.ensureIndexes())).code).toBe('STORE_CLOSED');
-      await dropStoreCollections(client.db(), store.collectionName);
-    } finally {
-      await client.close();
-    }
+    const client = tracker.closeAfterTest(new MongoClient(MONGO_URL));
+    const store = tracker.open({ client, collection: uniqueName('own') });
+    await store.saveToken(new OAuthToken({ accessToken: 'a' }));
+    await store.close();
+    expect((await client.db().command({ ping: 1 })).ok).toBe(1);
+    expect((await rejection(store.getTokens())).code).toBe('STORE_CLOSED');
+    expect((await rejection(store.ensureIndexes())).code).toBe('STORE_CLOSED');
   });
 
   it('close() closes the client the store created from a url', async () => {
     const store = new MongoStore({ url: MONGO_URL, collection: uniqueName('url') });
+    tracker.track(store.collectionName);
     await store.saveToken(new OAuthToken({ accessToken: 'a' }));
     await store.close();
     await expect(store.client.db().command({ ping: 1 })).rejects.toThrow(/must be connected/);
     expect((await rejection(store.ensureIndexes())).code).toBe('STORE_CLOSED');
-    await dropStoreCollections(admin.db(), store.collectionName);
   });
 
   it('an app client closed under the store gives STORE_CLOSED', async () => {
-    const client = new MongoClient(MONGO_URL);
-    const store = new MongoStore({ client, collection: uniqueName('closed') });
+    const client = tracker.closeAfterTest(new MongoClient(MONGO_URL));
+    const store = tracker.open({ client, collection: uniqueName('closed') });
     await store.saveToken(new OAuthToken({ accessToken: 'a' }));
     await client.close();
     const error = await rejection(store.findTokenById('x'));
     expect(error.code).toBe('STORE_CLOSED');
-    await dropStoreCollections(admin.db(), store.collectionName);
   });
 });
 
@@ -210,19 +182,12 @@ describe('documents', () => {
   it('reads expiresAt as a number also through an app client with promoteLongs: false or useBigInt64', async () => {
     const collection = uniqueName('bson');
     for (const options of [{ promoteLongs: false }, { useBigInt64: true }, { promoteValues: false }]) {
-      const client = new MongoClient(MONGO_URL, options);
-      try {
-        const store = new MongoStore({ client, collection });
-        await store.saveToken(new OAuthToken({ id: 'x', expiresAt: Number.MAX_SAFE_INTEGER }));
-        const read = await store.findTokenById('x');
-        expect(read?.expiresAt, JSON.stringify(options)).toBe(Number.MAX_SAFE_INTEGER);
-        expect((await store.getTokens())[0]?.expiresAt).toBe(Number.MAX_SAFE_INTEGER);
-        await store.close();
-      } finally {
-        await client.close();
-      }
+      const store = tracker.open({ client: tracker.closeAfterTest(new MongoClient(MONGO_URL, options)), collection });
+      await store.saveToken(new OAuthToken({ id: 'x', expiresAt: Number.MAX_SAFE_INTEGER }));
+      const read = await store.findTokenById('x');
+      expect(read?.expiresAt, JSON.stringify(options)).toBe(Number.MAX_SAFE_INTEGER);
+      expect((await store.getTokens())[0]?.expiresAt).toBe(Number.MAX_SAFE_INTEGER);
     }
-    await dropStoreCollections(admin.db(), collection);
   });
 
   it('a document that is not a token gives STORE_CORRUPT naming the field, not the value', async () => {
@@ -279,42 +244,35 @@ describe('indexes', () => {
   it('creates unique sparse userName, sparse grant/refresh/access digest indexes, and the lease index, once per store on first use', async () => {
     const { client, commands } = await monitoredClient();
     const collection = uniqueName('idx');
-    try {
-      const store = new MongoStore({ client, collection });
-      const createIndexes = () => commands.filter((c) => c.commandName === 'createIndexes');
-      expect(createIndexes()).toHaveLength(0);
-      await Promise.all([store.findTokenById('a'), store.getTokens(), store.saveToken(new OAuthToken({ accessToken: 'x' }))]);
-      await store.saveToken(new OAuthToken({ accessToken: 'y' }));
-      await store.deleteTokens();
-      expect(createIndexes().map((c) => c.command.createIndexes)).toEqual([collection, collection, collection, collection]);
-      const specs = createIndexes().map((c) => indexSpec(c));
-      expect(specs).toEqual([
-        { key: { userNameDigest: 1 }, name: 'tokenstore_userName', unique: true, sparse: true },
-        { key: { grantTokenDigest: 1 }, name: 'tokenstore_grantToken', sparse: true },
-        { key: { refreshTokenDigest: 1 }, name: 'tokenstore_refreshToken', sparse: true },
-        { key: { accessTokenDigest: 1 }, name: 'tokenstore_accessToken', sparse: true },
-      ]);
-      await store.lock.acquire('k', 'o', 1000);
-      await store.lock.release('k', 'o');
-      expect(createIndexes().slice(4).map((c) => [c.command.createIndexes, indexSpec(c)])).toEqual([
-        [`${collection}_leases`, { key: { key: 1, gen: -1 }, name: 'tokenstore_lease', unique: true }],
-      ]);
+    const store = tracker.open({ client, collection });
+    const createIndexes = () => commands.filter((c) => c.commandName === 'createIndexes');
+    expect(createIndexes()).toHaveLength(0);
+    await Promise.all([store.findTokenById('a'), store.getTokens(), store.saveToken(new OAuthToken({ accessToken: 'x' }))]);
+    await store.saveToken(new OAuthToken({ accessToken: 'y' }));
+    await store.deleteTokens();
+    expect(createIndexes().map((c) => c.command.createIndexes)).toEqual([collection, collection, collection, collection]);
+    const specs = createIndexes().map((c) => indexSpec(c));
+    expect(specs).toEqual([
+      { key: { userNameDigest: 1 }, name: 'tokenstore_userName', unique: true, sparse: true },
+      { key: { grantTokenDigest: 1 }, name: 'tokenstore_grantToken', sparse: true },
+      { key: { refreshTokenDigest: 1 }, name: 'tokenstore_refreshToken', sparse: true },
+      { key: { accessTokenDigest: 1 }, name: 'tokenstore_accessToken', sparse: true },
+    ]);
+    await store.lock.acquire('k', 'o', 1000);
+    await store.lock.release('k', 'o');
+    expect(createIndexes().slice(4).map((c) => [c.command.createIndexes, indexSpec(c)])).toEqual([
+      [`${collection}_leases`, { key: { key: 1, gen: -1 }, name: 'tokenstore_lease', unique: true }],
+    ]);
 
-      const listed = await admin.db().collection(collection).listIndexes().toArray();
-      const byName = new Map(listed.map((i) => [i.name as string, i]));
-      expect([...byName.keys()].sort()).toEqual(['_id_', 'tokenstore_accessToken', 'tokenstore_grantToken', 'tokenstore_refreshToken', 'tokenstore_userName']);
-      expect(byName.get('tokenstore_userName')?.unique).toBe(true);
+    const listed = await admin.db().collection(collection).listIndexes().toArray();
+    const byName = new Map(listed.map((i) => [i.name as string, i]));
+    expect([...byName.keys()].sort()).toEqual(['_id_', 'tokenstore_accessToken', 'tokenstore_grantToken', 'tokenstore_refreshToken', 'tokenstore_userName']);
+    expect(byName.get('tokenstore_userName')?.unique).toBe(true);
 
-      // A second instance (another process) on the same collection: creating again is a no-op, not an error.
-      const again = new MongoStore({ client, collection });
-      await again.ensureIndexes();
-      await again.lock.acquire('k', 'o', 1000);
-      await again.close();
-      await store.close();
-    } finally {
-      await client.close();
-      await dropStoreCollections(admin.db(), collection);
-    }
+    // A second instance (another process) on the same collection: creating again is a no-op, not an error.
+    const again = tracker.open({ client, collection });
+    await again.ensureIndexes();
+    await again.lock.acquire('k', 'o', 1000);
   });
 
   it('a failed index creation is retried by the next operation', async () => {
@@ -333,57 +291,51 @@ describe('queries', () => {
   it('sends every value as { field: { $eq: <string> } } and never $where; operator-looking values match only themselves', async () => {
     const { client, commands } = await monitoredClient();
     const collection = uniqueName('inj');
-    try {
-      const store = new MongoStore({ client, collection });
-      const hostile = ['{"$gt":""}', '$ne', '{"$ne":null}', '$where', '{"$where":"sleep(100)"}', '{"$regex":".*"}', '.*'];
-      for (const value of hostile) {
-        await store.saveToken(new OAuthToken({ userSignature: { name: value }, clientId: value, grantToken: value, refreshToken: value, accessToken: value }));
+    const store = tracker.open({ client, collection });
+    const hostile = ['{"$gt":""}', '$ne', '{"$ne":null}', '$where', '{"$where":"sleep(100)"}', '{"$regex":".*"}', '.*'];
+    for (const value of hostile) {
+      await store.saveToken(new OAuthToken({ userSignature: { name: value }, clientId: value, grantToken: value, refreshToken: value, accessToken: value }));
+    }
+    await store.saveToken(new OAuthToken({ userSignature: { name: 'plain' }, accessToken: 'plain' }));
+    // Unbound records, saved twice (the second save replaces on the condition "still no user").
+    for (const value of hostile) {
+      for (const scope of ['first', 'second']) await store.saveToken(new OAuthToken({ id: `unbound ${value}`, refreshToken: value, clientId: 'unbound', scope }));
+    }
+    for (const value of hostile) {
+      for (const probe of [{ userSignature: { name: value } }, { clientId: value, grantToken: value }, { clientId: value, refreshToken: value }, { accessToken: value }]) {
+        const found = await store.findToken(new OAuthToken(probe));
+        expect(found?.accessToken, `${JSON.stringify(probe)}`).toBe(value);
       }
-      await store.saveToken(new OAuthToken({ userSignature: { name: 'plain' }, accessToken: 'plain' }));
-      // Unbound records, saved twice (the second save replaces on the condition "still no user").
-      for (const value of hostile) {
-        for (const scope of ['first', 'second']) await store.saveToken(new OAuthToken({ id: `unbound ${value}`, refreshToken: value, clientId: 'unbound', scope }));
-      }
-      for (const value of hostile) {
-        for (const probe of [{ userSignature: { name: value } }, { clientId: value, grantToken: value }, { clientId: value, refreshToken: value }, { accessToken: value }]) {
-          const found = await store.findToken(new OAuthToken(probe));
-          expect(found?.accessToken, `${JSON.stringify(probe)}`).toBe(value);
-        }
-      }
-      expect(await store.findToken(new OAuthToken({ accessToken: '{"$gt":"a"}' }))).toBeNull();
-      const saved = await store.getTokens();
-      expect(saved).toHaveLength(2 * hostile.length + 1);
-      for (const token of saved) await store.deleteToken(token.id as string);
+    }
+    expect(await store.findToken(new OAuthToken({ accessToken: '{"$gt":"a"}' }))).toBeNull();
+    const saved = await store.getTokens();
+    expect(saved).toHaveLength(2 * hostile.length + 1);
+    for (const token of saved) await store.deleteToken(token.id as string);
 
-      // Every filter the store sent: fields (no top-level operator such as $where or $expr), each with
-      // exactly one condition: `$eq` with a string operand, or (the "no user" condition of a replace)
-      // `$exists: false` on userNameDigest.
-      // (The lease collection's filters, `{ key: { $eq }, gen: { $lt } }`, hold digests and numbers only.)
-      const filters = commands.flatMap((c) => {
-        const cmd = c.command;
-        if (cmd[c.commandName] !== collection) return [];
-        if (c.commandName === 'find') return [cmd.filter as Document];
-        if (c.commandName === 'delete') return (cmd.deletes as Document[]).map((d) => d.q as Document);
-        if (c.commandName === 'update') return (cmd.updates as Document[]).map((u) => u.q as Document);
-        return [];
-      });
-      expect(filters.length).toBeGreaterThan(40);
-      expect(filters.some((f) => (f.userNameDigest as Document | undefined)?.$exists === false)).toBe(true);
-      for (const filter of filters) {
-        for (const [field, condition] of Object.entries(filter)) {
-          expect(field.startsWith('$'), `top-level operator ${field}`).toBe(false);
-          if (field === 'userNameDigest' && (condition as Document).$exists !== undefined) {
-            expect(condition).toEqual({ $exists: false });
-            continue;
-          }
-          expect(Object.keys(condition as Document)).toEqual(['$eq']);
-          expect(typeof (condition as Document).$eq).toBe('string');
+    // Every filter the store sent: fields (no top-level operator such as $where or $expr), each with
+    // exactly one condition: `$eq` with a string operand, or (the "no user" condition of a replace)
+    // `$exists: false` on userNameDigest.
+    // (The lease collection's filters, `{ key: { $eq }, gen: { $lt } }`, hold digests and numbers only.)
+    const filters = commands.flatMap((c) => {
+      const cmd = c.command;
+      if (cmd[c.commandName] !== collection) return [];
+      if (c.commandName === 'find') return [cmd.filter as Document];
+      if (c.commandName === 'delete') return (cmd.deletes as Document[]).map((d) => d.q as Document);
+      if (c.commandName === 'update') return (cmd.updates as Document[]).map((u) => u.q as Document);
+      return [];
+    });
+    expect(filters.length).toBeGreaterThan(40);
+    expect(filters.some((f) => (f.userNameDigest as Document | undefined)?.$exists === false)).toBe(true);
+    for (const filter of filters) {
+      for (const [field, condition] of Object.entries(filter)) {
+        expect(field.startsWith('$'), `top-level operator ${field}`).toBe(false);
+        if (field === 'userNameDigest' && (condition as Document).$exists !== undefined) {
+          expect(condition).toEqual({ $exists: false });
+          continue;
         }
+        expect(Object.keys(condition as Document)).toEqual(['$eq']);
+        expect(typeof (condition as Document).$eq).toBe('string');
       }
-      await store.close();
-    } finally {
-      await client.close();
-      await dropStoreCollections(admin.db(), collection);
     }
   });
 });
@@ -417,29 +369,26 @@ describe('replace', () => {
     const collection = uniqueName('cas');
     const backend = new MongoBackend(admin, false, collectionNames(undefined, collection));
     const record = (fields: Partial<TokenRecord>): TokenRecord => ({ ...emptyRecord(), id: 'r', ...fields });
-    try {
-      await backend.insert(record({ accessToken: 'v1' }));
-      expect(await backend.replace('r', record({ accessToken: 'v2', userName: 'ann' }), 'bob')).toBe(false);
-      expect(await backend.replace('r', record({ accessToken: 'v2', userName: 'ann' }), null)).toBe(true);
-      expect(await backend.replace('r', record({ accessToken: 'v3', userName: 'bob' }), null)).toBe(false);
-      expect(await backend.replace('r', record({ accessToken: 'v3', userName: 'ann' }), 'ann')).toBe(true);
-      expect(await backend.replace('gone', record({ id: 'gone' }), null)).toBe(false);
-      expect(await backend.findBy('id', 'r')).toEqual([record({ accessToken: 'v3', userName: 'ann' })]);
+    tracker.track(collection);
+    await backend.insert(record({ accessToken: 'v1' }));
+    expect(await backend.replace('r', record({ accessToken: 'v2', userName: 'ann' }), 'bob')).toBe(false);
+    expect(await backend.replace('r', record({ accessToken: 'v2', userName: 'ann' }), null)).toBe(true);
+    expect(await backend.replace('r', record({ accessToken: 'v3', userName: 'bob' }), null)).toBe(false);
+    expect(await backend.replace('r', record({ accessToken: 'v3', userName: 'ann' }), 'ann')).toBe(true);
+    expect(await backend.replace('gone', record({ id: 'gone' }), null)).toBe(false);
+    expect(await backend.findBy('id', 'r')).toEqual([record({ accessToken: 'v3', userName: 'ann' })]);
 
-      // Ten users race to adopt one unbound record, round after round: exactly one gets it each time.
-      for (let round = 0; round < 5; round++) {
-        const id = `race-${round}`;
-        await backend.insert(record({ id, accessToken: 'unbound' }));
-        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => backend.replace(id, record({ id, userName: `user-${round}-${i}`, accessToken: `a-${i}` }), null)));
-        const winners = results.flatMap((won, i) => (won ? [i] : []));
-        expect(winners, `round ${round}`).toHaveLength(1);
-        expect((await backend.findBy('id', id))[0]?.userName).toBe(`user-${round}-${winners[0]}`);
-      }
-      // The record leases were released: none is held.
-      const held = await admin.db().collection(`${collection}_leases`).countDocuments({ owner: { $ne: null } });
-      expect(held).toBe(0);
-    } finally {
-      await dropStoreCollections(admin.db(), collection);
+    // Ten users race to adopt one unbound record, round after round: exactly one gets it each time.
+    for (let round = 0; round < 5; round++) {
+      const id = `race-${round}`;
+      await backend.insert(record({ id, accessToken: 'unbound' }));
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => backend.replace(id, record({ id, userName: `user-${round}-${i}`, accessToken: `a-${i}` }), null)));
+      const winners = results.flatMap((won, i) => (won ? [i] : []));
+      expect(winners, `round ${round}`).toHaveLength(1);
+      expect((await backend.findBy('id', id))[0]?.userName).toBe(`user-${round}-${winners[0]}`);
     }
+    // The record leases were released: none is held.
+    const held = await admin.db().collection(`${collection}_leases`).countDocuments({ owner: { $ne: null } });
+    expect(held).toBe(0);
   });
 });

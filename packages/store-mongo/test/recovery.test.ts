@@ -1,17 +1,17 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { OAuthToken, isTokenStoreError } from '@tokenstore/core';
+import { restartService, sleep, uniqueName } from '@tokenstore/store-testkit';
 import { afterAll, expect, it } from 'vitest';
-import { MongoStore } from '../src/index.js';
-import { MONGO_URL, SERVICES_SCRIPT, adminClient, dropStoreCollections, sleep, uniqueName } from './helpers.js';
+import { adminClient, dropStoreCollections, openStore } from './helpers.js';
 
-const run = promisify(execFile);
 const admin = adminClient();
 afterAll(() => admin.close());
 
+// Not store-testkit's restartRecoveryTest: the driver retries a read once and waits for a selectable
+// server, so how many calls the restart fails depends on timing (possibly none); what shows the
+// restart did cut the store's connections is the driver's own events. And a fifth worker takes leases.
 it('keeps working across a server restart, without losing a save that succeeded', { timeout: 120_000 }, async () => {
   const collection = uniqueName('restart');
-  const store = new MongoStore({ url: MONGO_URL, collection, clientOptions: { maxPoolSize: 8 } });
+  const store = openStore({ collection, clientOptions: { maxPoolSize: 8 } });
   await store.ensureIndexes();
   // What the driver saw of the restart: connections that died under it.
   const dropped: string[] = [];
@@ -71,7 +71,7 @@ it('keeps working across a server restart, without losing a save that succeeded'
   try {
     await sleep(500);
     const before = users.size;
-    await run('bash', [SERVICES_SCRIPT, 'restart', 'mongo']);
+    await restartService('mongo');
     restarted = true;
     // The same store instance, with no reconnect call, serves requests again.
     const deadline = Date.now() + 30_000;
@@ -92,7 +92,7 @@ it('keeps working across a server restart, without losing a save that succeeded'
     // Every acknowledged save is there with its last acknowledged value (or a later unacknowledged
     // one), under the id its save returned, seen through a new client; one record per user, and no
     // record nobody tried to save.
-    const verifier = new MongoStore({ url: MONGO_URL, collection });
+    const verifier = openStore({ collection });
     try {
       const stored = await verifier.getTokens();
       const storedUsers = stored.map((t) => t.userSignature?.name as string);
