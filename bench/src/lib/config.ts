@@ -72,9 +72,9 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     batchMs: 80,
     hot: { reps: 15, batchMs: 80 },
     herd: { callers: [1, 100, 1000], expiries: 3, processes: 8, callersPerProcess: 10, processExpiries: 3, baselineCallers: [1, 100, 1000] },
-    overhead: { rows: 1000, reps: 15, batchMs: 80 },
+    overhead: { rows: 1000, reps: 41, batchMs: 15 },
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
-    memory: { tokens: 100_000, reps: 3 },
+    memory: { tokens: 100_000, reps: 5 },
   };
 }
 

@@ -30,7 +30,7 @@ export function loadServiceEnv(): string[] {
 }
 
 const URL_VARS: Record<string, string> = { postgres: 'TOKENSTORE_PG_URL', mysql: 'TOKENSTORE_MYSQL_URL', mongo: 'TOKENSTORE_MONGO_URL' };
-const TRANSIENT = /ECONNREFUSED|ECONNRESET|EPIPE|terminating connection|Connection lost|server closed|closed the connection|server is unavailable|STORE_UNAVAILABLE|MongoNetwork|ServerSelection|connection .* closed|socket hang up|the database system is (starting|shutting)/i;
+const TRANSIENT = /ECONNREFUSED|ECONNRESET|EPIPE|terminating connection|Connection lost|server closed|closed the connection|server is unavailable|STORE_UNAVAILABLE|MongoNetwork|ServerSelection|connection .* closed|socket hang up|the database system is (starting|shutting)|failed to connect|57P0[13]/i;
 
 async function portOpen(host: string, port: number): Promise<boolean> {
   const { connect } = await import('node:net');
@@ -48,24 +48,26 @@ async function portOpen(host: string, port: number): Promise<boolean> {
 
 /**
  * The database servers are shared with other work on this machine, which may restart them (the stores'
- * recovery tests do). A measure that lost its server is retried once, after the server is back (or
- * after 90 s). The retry is reported in `retried`.
+ * recovery tests do; restarting PostgreSQL also takes FerretDB's backend away). A measure that lost its
+ * server is retried, up to twice, once the server accepts connections again (or after 90 s). Every
+ * retry is reported in `retried`.
  */
-export async function withServerRetry<T>(kind: string, body: () => Promise<T>, retried: string[]): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: Error })?.cause?.message ?? '')}`;
-    const variable = URL_VARS[kind];
-    if (!variable || !TRANSIENT.test(text)) throw error;
-    const url = new URL(process.env[variable] as string);
-    const port = Number(url.port) || { postgres: 5432, mysql: 3306, mongo: 27017 }[kind as 'postgres'];
-    const deadline = Date.now() + 90_000;
-    // Wait for the server to be down-then-up: a restart may still be in progress.
-    await new Promise((r) => setTimeout(r, 3000));
-    while (Date.now() < deadline && !(await portOpen(url.hostname, port))) await new Promise((r) => setTimeout(r, 1000));
-    await new Promise((r) => setTimeout(r, 2000));
-    retried.push(`${kind}: ${text.trim().split('\n')[0]}`);
-    return body();
+export async function withServerRetry<T>(kind: string, body: () => Promise<T>, retried: string[], retries = 2): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await body();
+    } catch (error) {
+      const text = `${(error as Error)?.message ?? ''} ${String((error as { cause?: Error })?.cause?.message ?? '')}`;
+      const variable = URL_VARS[kind];
+      if (attempt >= retries || !variable || !TRANSIENT.test(text)) throw error;
+      const url = new URL(process.env[variable] as string);
+      const port = Number(url.port) || { postgres: 5432, mysql: 3306, mongo: 27017 }[kind as 'postgres'];
+      const deadline = Date.now() + 90_000;
+      // Let a restart in progress finish: wait a little, then for the port, then a little more.
+      await new Promise((r) => setTimeout(r, 3000));
+      while (Date.now() < deadline && !(await portOpen(url.hostname, port))) await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 2000));
+      retried.push(`${kind}: ${text.trim().split('\n')[0]}`);
+    }
   }
 }

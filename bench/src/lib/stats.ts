@@ -1,11 +1,14 @@
 /**
  * Timing on a noisy 2-core machine: every figure is measured interleaved with its baseline in the
  * same run (A B, B A, A B, ... so neither side always runs first), repeated, and reported as the
- * median with its spread (min-max) over the repetitions. Ratios are computed per repetition (each
+ * median with its interquartile range over the repetitions (min and max are kept in the JSON). Ratios are computed per repetition (each
  * subject against the baseline batch next to it), then summarised the same way.
  */
 export interface Summary {
   median: number;
+  /** Interquartile range: the spread the table and the chart show. */
+  p25: number;
+  p75: number;
   min: number;
   max: number;
   /** Every sample, in run order. */
@@ -13,11 +16,16 @@ export interface Summary {
 }
 
 export function summarize(samples: readonly number[]): Summary {
-  if (samples.length === 0) return { median: NaN, min: NaN, max: NaN, samples: [] };
+  if (samples.length === 0) return { median: NaN, p25: NaN, p75: NaN, min: NaN, max: NaN, samples: [] };
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number, samples: [...samples] };
+  // Linear interpolation between order statistics (the usual "type 7" quantile).
+  const q = (p: number) => {
+    const at = p * (sorted.length - 1);
+    const lo = Math.floor(at);
+    const hi = Math.min(sorted.length - 1, lo + 1);
+    return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (at - lo);
+  };
+  return { median: q(0.5), p25: q(0.25), p75: q(0.75), min: sorted[0] as number, max: sorted[sorted.length - 1] as number, samples: [...samples] };
 }
 
 /** One timed batch: runs the operation `n` times (sequentially, awaited) and resolves. */
@@ -98,10 +106,10 @@ export function fmtNum(x: number, digits = 3): string {
   return x.toPrecision(digits);
 }
 
-/** "12.3x (10.1-14.0)" */
+/** "12.3x (10.1-14.0)": the median and the interquartile range. */
 export function fmtRatio(s: Summary, digits = 3): string {
   const f = (x: number) => (Math.abs(x) >= 10 ** digits ? x.toFixed(0) : x.toPrecision(digits));
-  return `${f(s.median)}x (${f(s.min)}-${f(s.max)})`;
+  return `${f(s.median)}x (${f(s.p25)}-${f(s.p75)})`;
 }
 
 /** A latency in ns as µs or ms. */

@@ -275,7 +275,7 @@ export async function runHerd(config: BenchConfig): Promise<MeasureResult> {
           notes.push(`Herd on ${adapter.label} failed: ${(error as Error).stack ?? error}`);
         }
       }
-      for (const r of retried) notes.push(`Herd: retried once after the server went away (another process restarted it): ${r}`);
+      for (const r of retried) notes.push(`Herd: retried after the server went away (another process restarted it): ${r}`);
     } finally {
       for (const c of children) c.process.send({ type: 'exit' });
       await Promise.all(children.map((c) => (c.process.exitCode === null ? new Promise((r) => c.process.once('exit', r)) : undefined)));

@@ -73,7 +73,7 @@ export async function runMemory(config: BenchConfig): Promise<MeasureResult> {
     rows.push({
       measure: '5 memory',
       case: `peak RSS, ${label} holding ${n / 1000}k tokens`,
-      subject: `peak ${mib(s.median)} (${mib(s.min)}-${mib(s.max)}) = ${Math.round(perToken)} B/token above baseline; retained heap after GC ${Math.round(retained)} B/token`,
+      subject: `peak ${mib(s.median)} (min-max ${mib(s.min)}-${mib(s.max)}) = ${Math.round(perToken)} B/token above baseline; retained heap after GC ${Math.round(retained)} B/token`,
       baseline: `empty process ${mib(base)}; the tokens as JSON: ${mib(fileBytes)}`,
       result: `${(s.median / base).toFixed(2)}x the empty process; ${(perToken / (fileBytes / n)).toFixed(2)}x the JSON size per token`,
       target: '-',

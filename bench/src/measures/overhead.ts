@@ -37,7 +37,7 @@ export async function runOverhead(config: BenchConfig): Promise<MeasureResult> {
       notes.push(`Store overhead ${adapter.label}: failed: ${(error as Error).stack ?? error}`);
     }
   }
-  for (const r of retried) notes.push(`Store overhead: retried once after the server went away (another process restarted it): ${r}`);
+  for (const r of retried) notes.push(`Store overhead: retried after the server went away (another process restarted it): ${r}`);
   return { rows, data, notes };
 
   async function measureStore(adapter: StoreAdapter): Promise<void> {

@@ -35,7 +35,7 @@ export async function runScaling(config: BenchConfig): Promise<MeasureResult> {
       notes.push(`Scaling ${adapter.label}: failed: ${(error as Error).stack ?? error}`);
     }
   }
-  for (const r of retried) notes.push(`Scaling: retried once after the server went away (another process restarted it): ${r}`);
+  for (const r of retried) notes.push(`Scaling: retried after the server went away (another process restarted it): ${r}`);
   return { rows, data, notes };
 
   async function measureStore(adapter: StoreAdapter): Promise<void> {

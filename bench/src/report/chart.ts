@@ -1,6 +1,6 @@
 /**
  * The store-comparison chart, as a self-contained SVG (no chart library): horizontal bars on a log
- * scale with min-max whiskers. Panels: findToken and saveToken latency per store (tokenstore, the raw
+ * scale with interquartile-range whiskers. Panels: findToken and saveToken latency per store (tokenstore, the raw
  * driver floor, the Zoho-style baseline), and findToken latency against the number of stored tokens.
  */
 import type { Summary } from '../lib/stats.js';
@@ -38,7 +38,7 @@ export function renderChart(title: string, subtitle: string, panels: readonly Pa
   const barH = 14;
   const gap = 4;
   const groupGap = 12;
-  const all = panels.flatMap((p) => p.groups.flatMap((g) => g.bars.flatMap((b) => [b.value.min, b.value.max, b.value.median]))).filter((v) => v > 0 && Number.isFinite(v));
+  const all = panels.flatMap((p) => p.groups.flatMap((g) => g.bars.flatMap((b) => [b.value.p25, b.value.p75, b.value.median]))).filter((v) => v > 0 && Number.isFinite(v));
   if (all.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60"><text x="10" y="30">no data</text></svg>`;
   const lo = 10 ** Math.floor(Math.log10(Math.min(...all)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
@@ -63,10 +63,10 @@ export function renderChart(title: string, subtitle: string, panels: readonly Pa
       parts.push(`<text x="${left - 8}" y="${y + h / 2 + 4}" text-anchor="end" font-size="12">${escape(group.name)}</text>`);
       for (const bar of group.bars) {
         const v = bar.value;
-        parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v.median) - left).toFixed(1)}" height="${barH}" fill="${color(bar.series)}"><title>${escape(`${group.name} ${bar.label}: ${fmtLatency(v.median)} (min ${fmtLatency(v.min)}, max ${fmtLatency(v.max)})`)}</title></rect>`);
+        parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(v.median) - left).toFixed(1)}" height="${barH}" fill="${color(bar.series)}"><title>${escape(`${group.name} ${bar.label}: ${fmtLatency(v.median)} (IQR ${fmtLatency(v.p25)}-${fmtLatency(v.p75)}, min ${fmtLatency(v.min)}, max ${fmtLatency(v.max)})`)}</title></rect>`);
         const cy = y + barH / 2;
-        parts.push(`<line x1="${x(v.min).toFixed(1)}" x2="${x(v.max).toFixed(1)}" y1="${cy}" y2="${cy}" stroke="#111" stroke-width="1"/>`);
-        parts.push(`<text x="${(Math.max(x(v.median), x(v.max)) + 6).toFixed(1)}" y="${cy + 4}" font-size="10" fill="#333">${escape(`${bar.label} ${fmtLatency(v.median)}`)}</text>`);
+        parts.push(`<line x1="${x(v.p25).toFixed(1)}" x2="${x(v.p75).toFixed(1)}" y1="${cy}" y2="${cy}" stroke="#111" stroke-width="1.5"/>`);
+        parts.push(`<text x="${(Math.max(x(v.median), x(v.p75)) + 6).toFixed(1)}" y="${cy + 4}" font-size="10" fill="#333">${escape(`${bar.label} ${fmtLatency(v.median)}`)}</text>`);
         y += barH + gap;
       }
       y += groupGap;
@@ -84,7 +84,7 @@ export function renderChart(title: string, subtitle: string, panels: readonly Pa
     }
     y += 22;
   }
-  parts.push(`<text x="10" y="${y + 6}" font-size="10" fill="#555">Bars: median latency per call (log scale); whiskers: min-max over the repetitions.</text>`);
+  parts.push(`<text x="10" y="${y + 6}" font-size="10" fill="#555">Bars: median latency per call (log scale); whiskers: interquartile range over the repetitions.</text>`);
   y += 16;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="system-ui, sans-serif">\n<rect width="100%" height="100%" fill="#fff"/>\n${parts.join('\n')}\n</svg>\n`;
 }

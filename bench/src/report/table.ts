@@ -1,6 +1,6 @@
 import type { Row } from '../lib/results.js';
 
-const HEAD = ['Measure', 'Case', 'tokenstore', 'Baseline', 'Result (median, min-max)', 'Target', 'Met'];
+const HEAD = ['Measure', 'Case', 'tokenstore', 'Baseline', 'Result: median (IQR)', 'Target', 'Met'];
 
 const metCell = (met: boolean | null) => (met === null ? '-' : met ? 'yes' : '**no**');
 const esc = (s: string) => s.replace(/\|/g, '\\|');
