@@ -6,7 +6,7 @@ export type StoreSpec =
   | { kind: 'file'; path: string }
   | { kind: 'postgres'; url: string; table?: string }
   | { kind: 'mysql'; url: string; table?: string }
-  | { kind: 'mongo'; url: string; collection?: string };
+  | { kind: 'mongo'; url: string; collection?: string; dbName?: string };
 
 export declare function openStore(spec: StoreSpec): Promise<TokenStore>;
 export declare function withoutLock(store: TokenStore): TokenStore;

@@ -6,9 +6,10 @@
  */
 import { join } from 'node:path';
 import { startOAuthServer, type OAuthTestServer } from '@tokenstore/oauth-test-server';
+import { TEST_URLS } from '@tokenstore/store-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, rawRefresh, runHerd, type StoreSpec } from '../src/index.js';
-import { apiStatus, summary, tempDir } from './helpers.js';
+import { apiStatus, dropStore, summary, tempDir } from './helpers.js';
 
 const PROCESSES = 8;
 const CALLS = 100;
@@ -34,31 +35,28 @@ const kinds: Array<{ name: string; spec: (tag: string) => StoreSpec }> = [
   { name: 'one JSON file (FileStore)', spec: (tag) => ({ kind: 'file', path: join(dir, `${tag}.json`) }) },
 ];
 
-// The same race on PostgreSQL (its own tables, dropped after); the server comes from scripts/services
-// and an unreachable one fails the test rather than skipping it.
-const PG_URL = process.env.TOKENSTORE_PG_URL ?? 'postgres://tokenstore:tokenstore@127.0.0.1:5432/tokenstore_test';
-const pgTables: string[] = [];
+// The same race on each database server of scripts/services (TEST_URLS: its TOKENSTORE_*_URL, else its
+// defaults), in a table or collection of its own, dropped after the file. An unreachable server fails
+// the test rather than skipping it.
+const serverStores: StoreSpec[] = [];
 {
   const base = `herd_${process.pid}_${Date.now().toString(36)}`;
-  kinds.push({
-    name: 'one PostgreSQL table',
-    spec: (tag) => {
-      const table = `${base}_${tag}`;
-      pgTables.push(table);
-      return { kind: 'postgres', url: PG_URL, table };
-    },
-  });
+  const onServer = (name: string, spec: (name: string) => StoreSpec) =>
+    kinds.push({
+      name,
+      spec: (tag) => {
+        const created = spec(`${base}_${tag}`);
+        serverStores.push(created);
+        return created;
+      },
+    });
+  onServer('one PostgreSQL table', (table) => ({ kind: 'postgres', url: TEST_URLS.postgres, table }));
+  onServer('one MySQL table (MariaDB)', (table) => ({ kind: 'mysql', url: TEST_URLS.mysql, table }));
+  onServer('one MongoDB collection (FerretDB)', (collection) => ({ kind: 'mongo', url: TEST_URLS.mongo, collection }));
   afterAll(async () => {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      for (const table of pgTables) {
-        for (const name of [table, `${table}_leases`, `${table}_migrations`]) await client.query(`DROP TABLE IF EXISTS "${name}" CASCADE`);
-      }
-    } finally {
-      await client.end();
-    }
+    // Every server's, even when one is unreachable (which fails the file).
+    const failed = (await Promise.allSettled(serverStores.map(dropStore))).flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (failed.length > 0) throw new AggregateError(failed, `dropping the herd's tables and collections: ${failed.length} failed`);
   });
 }
 
