@@ -30,18 +30,28 @@ const SECRET_FIELDS = new Set(['clientSecret', 'grantToken', 'refreshToken', 'ac
  * `refreshToken`, `grantToken`, `clientSecret`) appear as "[redacted]". Stores persist a token
  * through `toRecord()` / `OAuthToken.fromRecord()`.
  */
+/**
+ * A record fromRecord() has already validated, handed to the constructor it calls next (synchronously),
+ * so a token read from a store is checked once instead of being converted to an init and back.
+ */
+let validatedRecord: TokenRecord | undefined;
+
 export class OAuthToken {
   readonly #record: Readonly<TokenRecord>;
 
   constructor(init: OAuthTokenInit = {}) {
-    this.#record = Object.freeze(recordFromInit(init));
+    const validated = validatedRecord;
+    validatedRecord = undefined;
+    this.#record = Object.freeze(validated ?? recordFromInit(init));
     Object.freeze(this);
   }
 
   /** Builds a token from its explicit serialisation (what a store persisted). */
   static fromRecord(record: TokenRecord | Record<string, unknown>): OAuthToken {
     const checked = recordFromUnknown(record as Record<string, unknown>);
-    return new OAuthToken(initFromRecord(checked));
+    if (checked.userName === '') checked.userName = null; // as the constructor does
+    validatedRecord = checked;
+    return new OAuthToken();
   }
 
   get id(): string | undefined { return this.#get('id'); }

@@ -208,6 +208,16 @@ export class RefreshEngine {
     return tokenKey(this.#token);
   }
 
+  /**
+   * The hot path, synchronous: the access token when the one in memory is valid now, else undefined
+   * (the caller then takes the async path). No promise, no I/O.
+   */
+  validAccessToken(): string | undefined {
+    this.#kickPendingSave();
+    const token = this.#token;
+    return this.#usable(token) ? token.accessToken : undefined;
+  }
+
   /** A token whose access token is valid now, refreshing it when needed. */
   async getToken(): Promise<OAuthToken> {
     this.#kickPendingSave();
