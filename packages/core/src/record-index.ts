@@ -2,15 +2,24 @@ import { TokenStoreError } from './errors.js';
 import { LOOKUP_FIELDS, type LookupField, type TokenRecord } from './token-record.js';
 
 /**
+ * The ids holding one indexed value. Values are unique in practice (tokens, user names), so one id is
+ * kept as the bare string and a Set is made only while a second record shares the value: a Set costs
+ * ~150 bytes of heap, times four lookup fields per token. A Set keeps insertion order, and so does the
+ * upgrade (the held id first), so lookups see the same order either way.
+ */
+type Holders = string | Set<string>;
+
+/**
  * Records by id, with a hash index per lookup field so every lookup costs O(1) whatever the number of
  * tokens: the in-memory half of a RecordBackend. Uniqueness of id and user name is enforced the way a
  * database's unique indexes would: a violating write throws STORE_CONFLICT (the kit then re-reads and
- * retries). Records are kept in insertion order; a replaced record keeps its place.
+ * retries). Records are kept in insertion order; a replaced record keeps its place. Records sharing an
+ * indexed value are found in the order they were indexed under it (a replaced record is re-indexed).
  */
 export class RecordIndex {
   readonly #store: string;
   readonly #records = new Map<string, TokenRecord>();
-  readonly #indexes = new Map<LookupField, Map<string, Set<string>>>(LOOKUP_FIELDS.map((f) => [f, new Map()]));
+  readonly #indexes = new Map<LookupField, Map<string, Holders>>(LOOKUP_FIELDS.map((f) => [f, new Map()]));
 
   /** `store` names the store in error messages (`FileStore`). */
   constructor(store: string, records: Iterable<TokenRecord> = []) {
@@ -24,9 +33,14 @@ export class RecordIndex {
 
   /** Copies of the records whose `field` is `value`. */
   findBy(field: LookupField, value: string): TokenRecord[] {
-    const ids = field === 'id' ? [value] : [...(this.#indexes.get(field)?.get(value) ?? [])];
+    const holders = field === 'id' ? value : this.#indexes.get(field)?.get(value);
+    if (holders === undefined) return [];
+    if (typeof holders === 'string') {
+      const record = this.#records.get(holders);
+      return record ? [{ ...record }] : [];
+    }
     const found: TokenRecord[] = [];
-    for (const id of ids) {
+    for (const id of holders) {
       const record = this.#records.get(id);
       if (record) found.push({ ...record });
     }
@@ -90,10 +104,11 @@ export class RecordIndex {
     for (const field of LOOKUP_FIELDS) {
       const value = stored[field];
       if (field === 'id' || value === null) continue;
-      const index = this.#indexes.get(field) as Map<string, Set<string>>;
-      const ids = index.get(value) ?? new Set<string>();
-      ids.add(id);
-      index.set(value, ids);
+      const index = this.#indexes.get(field) as Map<string, Holders>;
+      const holders = index.get(value);
+      if (holders === undefined) index.set(value, id);
+      else if (typeof holders !== 'string') holders.add(id);
+      else if (holders !== id) index.set(value, new Set([holders, id]));
     }
   }
 
@@ -101,17 +116,24 @@ export class RecordIndex {
     for (const field of LOOKUP_FIELDS) {
       const value = record[field];
       if (field === 'id' || value === null) continue;
-      const index = this.#indexes.get(field) as Map<string, Set<string>>;
-      const ids = index.get(value);
-      ids?.delete(id);
-      if (ids?.size === 0) index.delete(value);
+      const index = this.#indexes.get(field) as Map<string, Holders>;
+      const holders = index.get(value);
+      if (holders === undefined) continue;
+      if (typeof holders === 'string') {
+        if (holders === id) index.delete(value);
+        continue;
+      }
+      // A Set always holds two ids or more: back to the bare id once one is left.
+      if (holders.delete(id) && holders.size === 1) index.set(value, holders.values().next().value as string);
     }
   }
 
   #assertUserFree(record: TokenRecord, id: string): void {
     if (record.userName === null) return;
     const holders = this.#indexes.get('userName')?.get(record.userName);
-    if (holders && [...holders].some((other) => other !== id)) {
+    if (holders === undefined) return;
+    const taken = typeof holders === 'string' ? holders !== id : [...holders].some((other) => other !== id);
+    if (taken) {
       throw new TokenStoreError('STORE_CONFLICT', `${this.#store}: user name already bound to another record`);
     }
   }
