@@ -4,7 +4,7 @@ import type { LookupField, RecordBackend, RecordIndex, TokenRecord } from '@toke
 import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
-import { currentIdentity, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
+import { currentIdentity, digestOf, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
 import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
 import { isProcessAlive } from './process-liveness.js';
 import { withProcessMutex } from './process-mutex.js';
@@ -27,7 +27,7 @@ export interface FileBackendOptions {
  * Reads: served from the last loaded version of the file. Each read first checks that the file is
  * still that version with one stat (device, inode, size, mtime, ctime); only a changed file is read
  * and parsed again. Right after a write (within the mtime's racy window) the stat cannot prove
- * anything, so the bytes are re-read and compared instead; see file-snapshot.ts.
+ * anything, so the file is re-read and its bytes' SHA-256 compared instead; see file-snapshot.ts.
  *
  * Writes: each is a read-modify-write under the cross-process lock file: re-read the file from disk
  * (never trusting the cache), apply the change with the unique checks, write atomically and durably.
@@ -101,8 +101,9 @@ export class FileBackend implements RecordBackend {
 
   async #mutate<T>(operation: string, change: (index: RecordIndex) => { changed: boolean; result: T }): Promise<T> {
     return this.#locked(operation, async () => {
-      // Always from disk under the lock: the cache may be one write behind another process.
-      const fresh = await readSnapshot(this.#path, null);
+      // Always from disk under the lock: the cache may be one write behind another process. Not cached
+      // as it is (a change caches the version it writes, below), so no digest.
+      const fresh = await readSnapshot(this.#path, null, { digest: false });
       if (fresh.error) throw fresh.error;
       const { changed, result } = change(fresh.index);
       if (changed) {
@@ -111,8 +112,9 @@ export class FileBackend implements RecordBackend {
         // We still hold the lock, so the file at the path is the one we just renamed into place.
         const info = statSync(this.#path, { bigint: true });
         const mtimeMs = Number(info.mtimeNs / 1_000_000n);
-        // verifiedAt 0: within the racy window the next read compares bytes instead of trusting stat.
-        this.#snapshot = { identity: identityOf(info), bytes: Buffer.from(text, 'utf8'), index: fresh.index, error: null, mtimeMs, verifiedAt: 0 };
+        // verifiedAt 0: within the racy window the next read compares content digests instead of
+        // trusting stat. The digest of the UTF-8 text is the digest of the bytes just written.
+        this.#snapshot = { identity: identityOf(info), digest: digestOf(text), index: fresh.index, error: null, mtimeMs, verifiedAt: 0 };
       }
       return result;
     });

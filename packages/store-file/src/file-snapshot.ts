@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { statSync, type BigIntStats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from './token-file.js';
@@ -12,10 +13,23 @@ export const RACY_WINDOW_MS = 2_500;
 /** What identifies one version of the file: a write replaces the inode and moves size/mtime/ctime. */
 export type FileIdentity = string;
 
-/** One loaded version of the file: its identity, bytes and parsed records (or why it is corrupt). */
+/**
+ * SHA-256 of a version's bytes (hex). The snapshot keeps this rather than the bytes themselves (as
+ * large as the file, ~600 bytes per token) to tell, within the racy window, whether a re-read file is
+ * the version already parsed.
+ */
+export type ContentDigest = string;
+
+/** The digest of the file's bytes; a string is hashed as its UTF-8 bytes (what writeFileAtomic writes). */
+export function digestOf(content: Buffer | string): ContentDigest {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** One loaded version of the file: its identity, content digest and parsed records (or why it is corrupt). */
 export interface Snapshot {
   readonly identity: FileIdentity | 'missing';
-  readonly bytes: Buffer | null;
+  /** Null for 'missing', and for a snapshot read not to be cached (it is never compared). */
+  readonly digest: ContentDigest | null;
   readonly index: RecordIndex;
   readonly error: TokenStoreError | null;
   readonly mtimeMs: number;
@@ -41,14 +55,15 @@ export function trustedByStat(snapshot: Snapshot): boolean {
   return snapshot.identity === 'missing' || snapshot.verifiedAt > snapshot.mtimeMs + RACY_WINDOW_MS;
 }
 
-export const MISSING: () => Snapshot = () => ({ identity: 'missing', bytes: null, index: new RecordIndex('FileStore'), error: null, mtimeMs: 0, verifiedAt: 0 });
+export const MISSING: () => Snapshot = () => ({ identity: 'missing', digest: null, index: new RecordIndex('FileStore'), error: null, mtimeMs: 0, verifiedAt: 0 });
 
 /**
  * Reads the file through one descriptor, so the identity and the bytes describe the same inode even
  * if a writer renames a new version into place meanwhile. `previous` lets an unchanged file skip the
- * parse (bytes are compared instead).
+ * parse (the digests of the bytes are compared instead). `digest: false` skips hashing for a read
+ * whose snapshot will not be cached (a writer's read under the lock).
  */
-export async function readSnapshot(path: string, previous: Snapshot | null): Promise<Snapshot> {
+export async function readSnapshot(path: string, previous: Snapshot | null, options: { digest?: boolean } = {}): Promise<Snapshot> {
   const startedAt = Date.now();
   let handle;
   try {
@@ -62,16 +77,18 @@ export async function readSnapshot(path: string, previous: Snapshot | null): Pro
     const bytes = await handle.readFile();
     const identity = identityOf(info);
     const mtimeMs = Number(info.mtimeNs / 1_000_000n);
-    if (previous !== null && previous.bytes !== null && previous.bytes.equals(bytes)) {
+    const digest = options.digest === false ? null : digestOf(bytes);
+    if (digest !== null && previous !== null && previous.digest === digest) {
       return { ...previous, identity, mtimeMs, verifiedAt: startedAt };
     }
-    return fromBytes(path, bytes, identity, mtimeMs, startedAt);
+    return fromBytes(path, bytes, digest, identity, mtimeMs, startedAt);
   } finally {
     await handle.close();
   }
 }
 
-export function fromBytes(path: string, bytes: Buffer, identity: FileIdentity, mtimeMs: number, verifiedAt: number): Snapshot {
+/** Parses one version of the file; `digest` is `digestOf(bytes)` (or null), the bytes are not kept. */
+export function fromBytes(path: string, bytes: Buffer, digest: ContentDigest | null, identity: FileIdentity, mtimeMs: number, verifiedAt: number): Snapshot {
   try {
     let text: string;
     try {
@@ -81,8 +98,8 @@ export function fromBytes(path: string, bytes: Buffer, identity: FileIdentity, m
       throw new TokenStoreError('STORE_CORRUPT', `FileStore: ${path} is not a valid token file (not UTF-8 text); it was left untouched`, { cause: error });
     }
     const records = parse(text, path);
-    return { identity, bytes, index: new RecordIndex('FileStore', records), error: null, mtimeMs, verifiedAt };
+    return { identity, digest, index: new RecordIndex('FileStore', records), error: null, mtimeMs, verifiedAt };
   } catch (error) {
-    return { identity, bytes, index: new RecordIndex('FileStore'), error: error as TokenStoreError, mtimeMs, verifiedAt };
+    return { identity, digest, index: new RecordIndex('FileStore'), error: error as TokenStoreError, mtimeMs, verifiedAt };
   }
 }
