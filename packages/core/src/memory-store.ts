@@ -1,3 +1,4 @@
+import { userMayMatch } from './matching.js';
 import { MemoryLock } from './memory-lock.js';
 import type { RecordBackend } from './record-backend.js';
 import { RecordIndex } from './record-index.js';
@@ -46,6 +47,15 @@ class MemoryBackend implements RecordBackend {
     if (!this.#index.replace(id, record, expectedUserName)) return false;
     this.#index.moveToEnd(id);
     return true;
+  }
+
+  async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
+    const id = record.id as string;
+    const [current] = this.#index.findBy('id', id);
+    // The id selects the record for this user: unbound, or bound to this very user (userMayMatch).
+    // Check and write in one synchronous step, like replace.
+    if (current === undefined || !userMayMatch(record.userName, current.userName)) return false;
+    return this.replace(id, record, current.userName);
   }
 
   async delete(id: string): Promise<void> {

@@ -28,6 +28,30 @@ export interface RecordBackend {
    * cross-user overwrite the contract forbids). Implement it.
    */
   replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean>;
+  /**
+   * Optional fast path for the common save (the refresh engine's): a token that carries both its
+   * record's `id` and a user name. In ONE atomic step (one statement, or under the store's own write
+   * lock), replace every field of the record whose id is exactly `record.id` and whose user name is
+   * null or exactly `record.userName` (`UPDATE ... WHERE id = ? AND (user_name IS NULL OR user_name = ?)`),
+   * and return whether a record was replaced. Comparisons are byte-exact, as `findBy`'s are.
+   *
+   * Why this is the contract's save and not a shortcut around it: `id` comes first in the match
+   * precedence, and a record with that id is selected for a probe naming user U exactly when it has no
+   * user or belongs to U, so the record this writes is the one the kit's find would have matched; the
+   * owner condition in the same statement is the compare-and-swap `replace` does. The kit calls it only
+   * when the token's `id` and `userName` are both non-blank, so the written user name is never null and
+   * "a user-less save keeps the matched owner" does not arise.
+   *
+   * Return false (write nothing) when no record has that id, or it is bound to another user, or whatever
+   * else keeps it from writing (a record whose user name is `''`, a value the store cannot compare): the
+   * kit then runs its ordinary path (find, then replace or insert), so the outcome is the same as without
+   * this primitive. Throw `STORE_CONFLICT` when the write would give `record.userName` to a second record
+   * (the user already owns another one), as `replace` does; the kit retries as it does for `replace`.
+   *
+   * Leave it out when the store cannot check and write atomically (e.g. a server that applies a filter
+   * and its write separately): the kit's ordinary path is always correct.
+   */
+  replaceIfSelectable?(record: TokenRecord): Promise<boolean>;
   delete(id: string): Promise<void>;
   list(): Promise<readonly TokenRecord[]>;
   clear(): Promise<void>;

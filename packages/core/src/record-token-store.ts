@@ -1,5 +1,5 @@
 import { TokenStoreError, isTokenStoreError } from './errors.js';
-import { findMatch } from './matching.js';
+import { findMatch, isBlank } from './matching.js';
 import { OAuthToken } from './oauth-token.js';
 import type { RecordBackend } from './record-backend.js';
 import { generateTokenId } from './token-id.js';
@@ -18,6 +18,9 @@ const SAVE_ATTEMPTS = 8;
  * is conditional on the matched record's user name being unchanged (`RecordBackend.replace`'s
  * `expectedUserName`), so two users' saves racing for one unbound record cannot both take it: the
  * loser re-reads and gets a record of its own instead of overwriting the winner's.
+ *
+ * A save carrying both an id and a user name first tries the backend's optional single-statement
+ * `replaceIfSelectable` (see RecordBackend): one round trip instead of a find plus a replace.
  */
 export class RecordTokenStore implements TokenStore {
   readonly lock?: RefreshLock;
@@ -65,7 +68,23 @@ export class RecordTokenStore implements TokenStore {
     assertToken(token);
     return this.#run('saveToken', async () => {
       const record = token.toRecord();
+      // Fast path (one round trip) for a save carrying both the record's id and a user name: the id
+      // comes first in the precedence, so the record it selects for this user is the match, and the
+      // backend replaces it with the owner check in the same statement. False (no such id, or bound to
+      // another user): the ordinary path below decides, exactly as without the fast path. Once it has
+      // said false it is not asked again: a retry is the ordinary path's re-read after a lost race.
+      let fast = this.#backend.replaceIfSelectable !== undefined && !isBlank(record.id) && !isBlank(record.userName);
       for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+        if (fast) {
+          try {
+            if (await this.#backend.replaceIfSelectable?.(record)) return OAuthToken.fromRecord(record);
+            fast = false;
+          } catch (error) {
+            // The user already owns another record: retried like a conflicting replace.
+            if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+            continue;
+          }
+        }
         const match = await findMatch(record, (field, value) => this.#backend.findBy(field, value));
         const stored: TokenRecord = { ...record, id: match?.id ?? (record.id || generateTokenId()) };
         // A save that names no user keeps the matched record's owner: otherwise a user-less save
