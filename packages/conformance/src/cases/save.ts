@@ -300,4 +300,91 @@ export const saveCases: ConformanceCase[] = [
       t.expect((await listRecords(t)).filter((r) => r.id === b.id).length, 'records with that id').toBe(1);
     },
   },
+  {
+    id: 'save.upsert.id-and-user',
+    title: "a save carrying a record's id and its user name (as the refresh engine saves) replaces that record: same id, every field replaced, absent fields cleared",
+    async run(t) {
+      const own = await save(t, t.token(fullInit(t, 'own')));
+      const other = await save(t, t.token(fullInit(t, 'other')));
+      const update = t.token({
+        id: own.id,
+        userSignature: { name: own.userName as string },
+        clientId: own.clientId,
+        refreshToken: `refresh-new-${t.uid}`,
+        accessToken: `access-new-${t.uid}`,
+        expiresAt: 1767225601456,
+      });
+      const saved = await save(t, update);
+      t.expect(saved, 'saveToken result (the record keeps its id; clientSecret, redirectUrl, apiDomain, tokenType, scope are cleared)').toEqual(update.toRecord());
+      t.expect(await byId(t, own.id as string), 'the replaced record').toEqual(update.toRecord());
+      t.expect(await byId(t, other.id as string), 'the other record').toEqual(other);
+      t.expect((await listRecords(t)).length, 'record count').toBe(2);
+    },
+  },
+  {
+    id: 'save.user-binding.adopts-unbound-by-id',
+    title: 'a save for user A carrying the id of a record that has no user adopts it: same id, now bound to A, every field replaced',
+    async run(t) {
+      const unbound = await save(t, t.token({ clientId: `client-${t.uid}`, refreshToken: `refresh-old-${t.uid}`, accessToken: `access-old-${t.uid}`, scope: 'unbound' }));
+      const update = t.token({ ...fullInit(t, 'a'), id: unbound.id });
+      const saved = await save(t, update);
+      t.expect(saved, 'saveToken result (the unbound record, adopted)').toEqual(update.toRecord());
+      t.expect(await byId(t, unbound.id as string), 'the adopted record').toEqual(update.toRecord());
+      const found = await t.store.findToken(t.token({ userSignature: { name: `user-a-${t.uid}` } }));
+      expectToken(t.expect, found, update.toRecord(), "findToken(user A) finds the adopted record");
+      t.expect((await listRecords(t)).length, 'record count').toBe(1);
+    },
+  },
+  {
+    id: 'save.user-binding.id-of-unbound-user-taken',
+    title: 'a save for user A carrying the id of a record without a user, while A already has another record, rejects with STORE_CONFLICT and changes neither record',
+    async run(t) {
+      const a = await save(t, t.token(fullInit(t, 'a')));
+      const unbound = await save(t, t.token({ clientId: `client-u-${t.uid}`, refreshToken: `refresh-u-${t.uid}`, accessToken: `access-u-${t.uid}`, scope: 'unbound' }));
+      // The id comes first in the match precedence: this save matches the unbound record, and taking it
+      // would give user A a second record.
+      const second = t.token({ ...fullInit(t, 'second'), userSignature: { name: a.userName as string }, id: unbound.id });
+      await expectStoreError(t, () => t.store.saveToken(second), 'STORE_CONFLICT', "saveToken(A's token with the unbound record's id)");
+      t.expect(await byId(t, a.id as string), "A's record is untouched").toEqual(a);
+      t.expect(await byId(t, unbound.id as string), 'the unbound record is untouched (still without a user)').toEqual(unbound);
+      t.expect((await listRecords(t)).length, 'record count').toBe(2);
+    },
+  },
+  {
+    id: 'save.user-binding.concurrent-adopt-by-id',
+    title: `two users' concurrent saves carrying the id of one unbound record (${ADOPT_ROUNDS} rounds, one on a peer instance when openPeer is given): one adopts it with exactly its own fields, the other rejects with STORE_CONFLICT`,
+    async run(t) {
+      const stores = await instances(t);
+      for (let round = 0; round < ADOPT_ROUNDS; round++) {
+        const what = `round ${round + 1} of ${ADOPT_ROUNDS}`;
+        const unbound = await save(t, t.token({ clientId: `client-${round}-${t.uid}`, accessToken: `access-unbound-${round}-${t.uid}`, scope: `scope.unbound.${round}` }));
+        // Same id (it selects the unbound record for either user), every other field distinct.
+        const users = (['a', 'b'] as const).map((who) => ({
+          who,
+          token: t.token({
+            id: unbound.id,
+            userSignature: { name: `user-${who}-${round}-${t.uid}` },
+            clientId: `client-${who}-${round}-${t.uid}`,
+            refreshToken: `refresh-${who}-${round}-${t.uid}`,
+            accessToken: `access-${who}-${round}-${t.uid}`,
+            expiresAt: 1767225600000 + round * 10 + (who === 'a' ? 1 : 2),
+            scope: `scope.${who}.${round}.READ`,
+          }),
+        }));
+        const order = round % 2 === 0 ? users : [...users].reverse();
+        const settled = await Promise.allSettled(order.map((u, i) => (stores[i % stores.length] as TokenStore).saveToken(u.token)));
+        const winners = order.filter((_, i) => settled[i]?.status === 'fulfilled');
+        t.expect(winners.map((u) => u.who), `${what}: exactly one of the two saves resolves (it adopts the record)`).toHaveLength(1);
+        const winner = winners[0] as (typeof users)[number];
+        const won = settled[order.indexOf(winner)] as PromiseFulfilledResult<unknown>;
+        t.expect(recordOf(t.expect, won.value, `${what}: saveToken() of user ${winner.who}`), `${what}: the winner's result`).toEqual(winner.token.toRecord());
+        const lost = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        await expectStoreError(t, () => Promise.reject(lost.reason), 'STORE_CONFLICT', `${what}: the other save`);
+        t.expect(await byId(t, unbound.id as string), `${what}: the record holds exactly the winner's fields`).toEqual(winner.token.toRecord());
+        const loser = users.find((u) => u !== winner) as (typeof users)[number];
+        t.expect(await t.store.findToken(t.token({ userSignature: { name: loser.token.userSignature?.name as string } })), `${what}: the loser has no record`).toBeNull();
+      }
+      t.expect((await listRecords(t)).length, 'one record per round').toBe(ADOPT_ROUNDS);
+    },
+  },
 ];

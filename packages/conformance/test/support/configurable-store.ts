@@ -13,7 +13,7 @@ export const FLAWS = {
   'save-race': { does: 'saveToken checks for a match, yields, then inserts without unique constraints', mustFail: ['save.upsert.concurrent-new-user', 'save.upsert.concurrent-same-id'] },
   'adopt-race': {
     does: "saveToken finds the matching record, yields, then replaces it without checking it still has the owner it had (two users can both adopt one unbound record; the later overwrites the other's)",
-    mustFail: ['save.user-binding.concurrent-adopt'],
+    mustFail: ['save.user-binding.concurrent-adopt', 'save.user-binding.concurrent-adopt-by-id'],
   },
   'reverse-precedence': {
     does: 'findToken tries the identifiers in reverse order (access token first)',
