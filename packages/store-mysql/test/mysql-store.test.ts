@@ -177,6 +177,81 @@ describe('lookups', () => {
   expiresAtRoundTripTest(() => tracker.open({ table: uniqueName('exp') }));
 });
 
+describe('saves with id and user name (the fast path)', () => {
+  /** A store on its own pool that records every statement it sends. */
+  function recorded(table: string, poolOptions: mysql.PoolOptions = {}) {
+    tracker.track(table);
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, ...poolOptions });
+    const statements: { sql: string; values: unknown[] }[] = [];
+    const execute = pool.execute.bind(pool) as (sql: string, values: unknown[]) => Promise<unknown>;
+    (pool as unknown as { execute: typeof execute }).execute = (sql, values) => {
+      statements.push({ sql, values });
+      return execute(sql, values);
+    };
+    return { pool, statements, store: new MySQLStore({ pool, table }) };
+  }
+
+  it("replace the user's own record, or adopt an unbound one, in one UPDATE on the hash columns, served by the id index", async () => {
+    const table = uniqueName('fast');
+    const { pool, statements, store } = recorded(table);
+    try {
+      const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1', scope: 'old' }));
+      const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
+      statements.length = 0;
+      const updated = await store.saveToken(new OAuthToken({ id: own.id, userSignature: { name: 'alice' }, accessToken: 'a2' }));
+      const adopted = await store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'bob' }, accessToken: 'b1' }));
+      const where = 'WHERE `id_sha256` = ? AND (`user_name_sha256` IS NULL OR `user_name_sha256` = ?)';
+      expect(statements.map((s) => s.sql.slice(s.sql.indexOf('WHERE')))).toEqual([where, where]);
+      expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(updated.toRecord());
+      expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(adopted.toRecord());
+      const [plan] = await pool.query<mysql.RowDataPacket[]>(`EXPLAIN ${statements[0]?.sql}`, statements[0]?.values);
+      expect(plan[0]?.key).toBe('id_uq');
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
+  it("compare user names by hash, not under PAD SPACE: with the id of 'alice ' a save for 'alice' falls back and rejects", async () => {
+    const store = tracker.open({ table: uniqueName('fastbytes') });
+    const spaced = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice ' }, accessToken: 'x' }));
+    expect((await rejection(store.saveToken(new OAuthToken({ id: spaced.id, userSignature: { name: 'alice' }, accessToken: 'y' })))).code).toBe('STORE_CONFLICT');
+    expect((await store.findTokenById(spaced.id as string))?.toRecord()).toEqual(spaced.toRecord());
+    // And 'ALICE' is not 'alice'.
+    const upper = await store.saveToken(new OAuthToken({ userSignature: { name: 'ALICE' }, accessToken: 'u' }));
+    expect((await rejection(store.saveToken(new OAuthToken({ id: upper.id, userSignature: { name: 'alice' }, accessToken: 'z' })))).code).toBe('STORE_CONFLICT');
+    expect((await store.findTokenById(upper.id as string))?.toRecord()).toEqual(upper.toRecord());
+  });
+
+  it('reject with STORE_CONFLICT when the user already has another record, and change neither', async () => {
+    const store = tracker.open({ table: uniqueName('fastconflict') });
+    const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
+    const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
+    const error = await rejection(store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'alice' }, accessToken: 'a2' })));
+    expect(error.code).toBe('STORE_CONFLICT');
+    expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(own.toRecord());
+    expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(unbound.toRecord());
+  });
+
+  it('on a pool without FOUND_ROWS, an unchanged save still succeeds (the ordinary path confirms it)', async () => {
+    const table = uniqueName('fastrows');
+    const { pool, statements, store } = recorded(table, { flags: ['-FOUND_ROWS'] });
+    try {
+      const token = new OAuthToken({ id: 'fixed', userSignature: { name: 'alice' }, accessToken: 'a1' });
+      await store.saveToken(token);
+      statements.length = 0;
+      const again = await store.saveToken(token);
+      expect(again.toRecord()).toEqual(token.toRecord());
+      // The UPDATE reports 0 changed rows; find, replace (0 again) and the existence check follow.
+      expect(statements.map((s) => s.sql.split(' ')[0])).toEqual(['UPDATE', 'SELECT', 'UPDATE', 'SELECT']);
+      expect(await store.getTokens()).toHaveLength(1);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+});
+
 describe('connections', () => {
   poolLifecycleTests({
     url: MYSQL_URL,

@@ -24,7 +24,7 @@ export class PostgresBackend implements RecordBackend {
   readonly #names: SchemaNames;
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
-  readonly #sql: Readonly<Record<'insert' | 'replace' | 'replaceIfUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
+  readonly #sql: Readonly<Record<'insert' | 'replace' | 'replaceIfUser' | 'replaceIfSelectable' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
   /** The first-use migration (see `migrate: false`). */
   readonly #migration = new RetriedOnce(() => this.migrate());
   #closed = false;
@@ -53,6 +53,9 @@ export class PostgresBackend implements RecordBackend {
       // concurrent one re-checks its WHERE against the row that one committed, so two saves can never
       // both take one unbound record.
       replaceIfUser: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1 AND "user_name" IS NOT DISTINCT FROM $${RECORD_FIELDS.length + 1}::text`,
+      // The save fast path: the record with this id, if it has no user or this one ($2, the record's
+      // user name, also assigned above). Same re-check under READ COMMITTED as replaceIfUser.
+      replaceIfSelectable: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1 AND ("user_name" IS NULL OR "user_name" = $2)`,
       delete: `DELETE FROM ${t} WHERE "id" = $1`,
       list: `${select} ORDER BY "row_id"`,
       clear: `DELETE FROM ${t}`,
@@ -110,6 +113,20 @@ export class PostgresBackend implements RecordBackend {
     }
   }
 
+  async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
+    // A value text cannot hold: the ordinary path reports it (INVALID_ARGUMENT) or finds nothing by it.
+    if (!isStorable(record)) return false;
+    try {
+      const result = await this.query(this.#sql.replaceIfSelectable, rowValues(record));
+      return (result.rowCount ?? 0) > 0;
+    } catch (error) {
+      if (isUniquenessViolation(error)) {
+        throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
+      }
+      throw error;
+    }
+  }
+
   async delete(id: string): Promise<void> {
     if (id.includes('\0')) return;
     await this.query(this.#sql.delete, [id]);
@@ -133,6 +150,13 @@ export class PostgresBackend implements RecordBackend {
   toStoreError(error: unknown, operation: string): Error {
     return toStoreError(error, operation);
   }
+}
+
+function isStorable(record: TokenRecord): boolean {
+  return RECORD_FIELDS.every((field) => {
+    const value = record[field];
+    return typeof value !== 'string' || !value.includes('\0');
+  });
 }
 
 function assertStorable(record: TokenRecord): void {

@@ -170,6 +170,71 @@ describe('lookups', () => {
   expiresAtRoundTripTest(() => tracker.open({ table: uniqueName('exp') }));
 });
 
+describe('saves with id and user name (the fast path)', () => {
+  it("replace the user's own record, or adopt an unbound one, in one UPDATE served by the id index", async () => {
+    const table = uniqueName('fast');
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
+    const statements: { text: string; values: unknown[] }[] = [];
+    const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+    (pool as unknown as { query: typeof query }).query = (text, values) => {
+      statements.push({ text, values: values ?? [] });
+      return query(text, values);
+    };
+    const store = new PostgresStore({ pool, table });
+    try {
+      const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1', scope: 'old' }));
+      const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
+      // Enough rows that the planner's choice means something.
+      const t = `"public"."${table}"`;
+      await admin.query(`INSERT INTO ${t} (id, user_name, access_token) SELECT 'id-' || g, 'user-' || g, 'access-' || g FROM generate_series(1, 5000) g`);
+      await admin.query(`ANALYZE ${t}`);
+      statements.length = 0;
+      const updated = await store.saveToken(new OAuthToken({ id: own.id, userSignature: { name: 'alice' }, accessToken: 'a2' }));
+      const adopted = await store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'bob' }, accessToken: 'b1' }));
+      expect(statements.map((s) => s.text.slice(s.text.indexOf('WHERE')))).toEqual([
+        'WHERE "id" = $1 AND ("user_name" IS NULL OR "user_name" = $2)',
+        'WHERE "id" = $1 AND ("user_name" IS NULL OR "user_name" = $2)',
+      ]);
+      expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(updated.toRecord());
+      expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(adopted.toRecord());
+      const { rows } = await admin.query(`EXPLAIN ${statements[0]?.text}`, statements[0]?.values);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(new RegExp(`Index Scan (using|on) ${table}_id_uq `));
+      expect(plan).not.toContain('Seq Scan');
+    } finally {
+      await store.close();
+      await pool.end();
+      await dropStoreTables(admin, table);
+    }
+  });
+
+  it("compare user names byte for byte: with the id of 'alice ' a save for 'alice' falls back and rejects", async () => {
+    const store = tracker.open({ table: uniqueName('fastbytes') });
+    const spaced = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice ' }, accessToken: 'x' }));
+    expect((await rejection(store.saveToken(new OAuthToken({ id: spaced.id, userSignature: { name: 'alice' }, accessToken: 'y' })))).code).toBe('STORE_CONFLICT');
+    expect((await store.findTokenById(spaced.id as string))?.toRecord()).toEqual(spaced.toRecord());
+  });
+
+  it('reject with STORE_CONFLICT when the user already has another record, and change neither', async () => {
+    const store = tracker.open({ table: uniqueName('fastconflict') });
+    const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
+    const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
+    const error = await rejection(store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'alice' }, accessToken: 'a2' })));
+    expect(error.code).toBe('STORE_CONFLICT');
+    expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(own.toRecord());
+    expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(unbound.toRecord());
+  });
+
+  it('a NUL in the id or user name is left to the ordinary path (which finds nothing by it)', async () => {
+    const store = tracker.open({ table: uniqueName('fastnul') });
+    const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
+    // The id selects nothing; the user name selects alice's record, which keeps its id.
+    const saved = await store.saveToken(new OAuthToken({ id: 'x\0y', userSignature: { name: 'alice' }, accessToken: 'a2' }));
+    expect(saved.id).toBe(own.id);
+    expect((await store.findTokenById(own.id as string))?.accessToken).toBe('a2');
+  });
+});
+
 describe('connections', () => {
   poolLifecycleTests({
     url: PG_URL,

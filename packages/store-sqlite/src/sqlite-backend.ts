@@ -22,6 +22,8 @@ export class SQLiteBackend implements RecordBackend {
   readonly #replace: Statement<Values>;
   /** The replace with a compare-and-swap on the owner: `... AND "user_name" IS ?` (null-safe). */
   readonly #replaceIfUser: Statement<Values>;
+  /** The save fast path: replace the record with this id if it has no user or this one (`replaceIfSelectable`). */
+  readonly #replaceIfSelectable: Statement<Values>;
   readonly #delete: Statement<[string]>;
   readonly #list: Statement<[], Row>;
   readonly #clear: Statement<[]>;
@@ -43,6 +45,8 @@ export class SQLiteBackend implements RecordBackend {
     this.#replace = db.prepare<Values>(update);
     // IS, not =: NULL IS NULL is true, so "still unbound" is checked in the same statement as the write.
     this.#replaceIfUser = db.prepare<Values>(`${update} AND ${column('userName')} IS ?`);
+    // = on TEXT without a COLLATE clause is BINARY: byte-exact, like findBy.
+    this.#replaceIfSelectable = db.prepare<Values>(`${update} AND (${column('userName')} IS NULL OR ${column('userName')} = ?)`);
     this.#delete = db.prepare<[string]>(`DELETE FROM ${table} WHERE "id" = ?`);
     this.#list = db.prepare<[], Row>(`SELECT ${SELECT_LIST} FROM ${table} ORDER BY "id"`).safeIntegers(false);
     this.#clear = db.prepare<[]>(`DELETE FROM ${table}`);
@@ -67,6 +71,16 @@ export class SQLiteBackend implements RecordBackend {
       // One statement: SQLite checks the owner and writes under its write lock, atomically.
       if (expectedUserName !== undefined) return this.#replaceIfUser.run(...values, id, expectedUserName).changes > 0;
       return this.#replace.run(...values, id).changes > 0;
+    } catch (error) {
+      rethrowConflict(error);
+    }
+  }
+
+  async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
+    const values: Values = RECORD_FIELDS.filter((f) => f !== 'id').map((f) => record[f]);
+    try {
+      // One statement: the owner check and the write happen under SQLite's write lock, atomically.
+      return this.#replaceIfSelectable.run(...values, record.id, record.userName).changes > 0;
     } catch (error) {
       rethrowConflict(error);
     }

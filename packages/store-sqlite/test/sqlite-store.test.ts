@@ -190,6 +190,58 @@ describe('values', () => {
   });
 });
 
+describe('saves with id and user name (the fast path)', () => {
+  /** A store on a Database that logs every statement it runs (better-sqlite3's verbose hook). */
+  function traced(): { s: SQLiteStore; statements: string[] } {
+    const statements: string[] = [];
+    const db = new BetterSqlite3(join(dir, 'traced.db'), { verbose: (sql) => void statements.push(String(sql)) });
+    opened.push(db);
+    const s = store({ filename: undefined, database: db });
+    statements.length = 0;
+    return { s, statements };
+  }
+
+  it("replace the user's own record, or adopt an unbound one, in one UPDATE", async () => {
+    const { s, statements } = traced();
+    const own = await s.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1', scope: 'old' }));
+    const unbound = await s.saveToken(new OAuthToken({ accessToken: 'u1' }));
+    statements.length = 0;
+    const updated = await s.saveToken(new OAuthToken({ id: own.id, userSignature: { name: 'alice' }, accessToken: 'a2' }));
+    const adopted = await s.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'bob' }, accessToken: 'b1' }));
+    // (verbose shows each statement with its values bound.)
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/^UPDATE "oauthtoken" SET .* WHERE "id" = .* AND \("user_name" IS NULL OR "user_name" = 'alice'\)$/);
+    expect(statements[1]).toMatch(/^UPDATE "oauthtoken" SET .* WHERE "id" = .* AND \("user_name" IS NULL OR "user_name" = 'bob'\)$/);
+    expect((await s.findTokenById(own.id!))?.toRecord()).toEqual(updated.toRecord());
+    expect((await s.findTokenById(own.id!))?.scope).toBeUndefined();
+    expect((await s.findTokenById(unbound.id!))?.toRecord()).toEqual(adopted.toRecord());
+    expect(adopted.userSignature?.name).toBe('bob');
+    // The statement is served by the primary key's index.
+    const plan = s.database.prepare(`EXPLAIN QUERY PLAN ${statements[0]}`).all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX sqlite_autoindex_oauthtoken_1 \(id=\?\)/);
+  });
+
+  it("compare user names byte for byte: the id of 'alice ' is not alice's, and the save falls back and rejects", async () => {
+    const { s, statements } = traced();
+    const spaced = await s.saveToken(new OAuthToken({ userSignature: { name: 'alice ' }, accessToken: 'x' }));
+    statements.length = 0;
+    await rejectsWith(s.saveToken(new OAuthToken({ id: spaced.id, userSignature: { name: 'alice' }, accessToken: 'y' })), 'STORE_CONFLICT');
+    // The fast path's UPDATE matches no row ('alice ' is not 'alice'); the ordinary path takes over.
+    expect(statements[0]).toMatch(/^UPDATE .* "user_name" = 'alice'\)$/);
+    expect(statements[1]).toMatch(/^SELECT /);
+    expect((await s.findTokenById(spaced.id!))?.toRecord()).toEqual(spaced.toRecord());
+  });
+
+  it("reject with STORE_CONFLICT when the user already has another record, and change neither", async () => {
+    const s = store();
+    const own = await s.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
+    const unbound = await s.saveToken(new OAuthToken({ accessToken: 'u1' }));
+    await rejectsWith(s.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'alice' }, accessToken: 'a2' })), 'STORE_CONFLICT');
+    expect((await s.findTokenById(own.id!))?.toRecord()).toEqual(own.toRecord());
+    expect((await s.findTokenById(unbound.id!))?.toRecord()).toEqual(unbound.toRecord());
+  });
+});
+
 describe('a caller-provided Database', () => {
   it('is used as is: not closed by close(), pragmas untouched', async () => {
     const db = raw();
