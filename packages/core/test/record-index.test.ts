@@ -2,6 +2,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { LOOKUP_FIELDS, RecordIndex, TokenStoreError, emptyRecord, type LookupField, type TokenRecord } from '../src/index.js';
+import { prng } from './helpers/prng.js';
 
 // RecordIndex keeps one bare id per indexed value and makes a Set only while several records share it.
 // These tests drive the paths in and out of that Set (collision, removal, re-adding) and check the
@@ -194,20 +195,9 @@ class SetPerValueIndex {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('RecordIndex against a Set-per-value index', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('gives the same results, order included, over random operations (seed %i)', (seed) => {
-    const next = random(seed);
+    const next = prng(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     // Few ids and few values, so values are shared by 0, 1, 2 or more records all the time.
     const idPool = ['a', 'b', 'c', 'd', 'e', 'f'];

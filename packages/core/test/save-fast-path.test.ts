@@ -9,6 +9,7 @@ import {
   type RecordBackend,
   type TokenRecord,
 } from '../src/index.js';
+import { prng } from './helpers/prng.js';
 
 /** Generated ids are `gen-1`, `gen-2`, ...: two runs of the same saves generate the same ids. */
 const idCounter = vi.hoisted(() => ({ value: 0 }));
@@ -218,17 +219,6 @@ describe('RecordTokenStore.saveToken fast path (RecordBackend.replaceIfSelectabl
     expect(backend.records.get('r1')?.userName).toBe('alice');
   });
 });
-
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the fast path changes no outcome (random saves, with and without it)', () => {
   type Op = { delete: string } | { save: OAuthTokenInit };
