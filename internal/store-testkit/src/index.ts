@@ -24,3 +24,4 @@ export { leaseContentionTests, type LeaseContentionOptions } from './lease-conte
 export { poolLifecycleTests, type PoolLifecycleOptions, type AppPool } from './pool-lifecycle.js';
 export { expectNoSecret } from './no-secret.js';
 export { expiresAtRoundTripTest } from './expires-at-round-trip.js';
+export { fastPathConflictTest } from './fast-path-conflict.js';

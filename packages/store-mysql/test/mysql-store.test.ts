@@ -1,6 +1,6 @@
 import { OAuthToken } from '@tokenstore/core';
 import mysql from 'mysql2/promise';
-import { expectNoSecret as expectNoneOf, expiresAtRoundTripTest, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
+import { expectNoSecret as expectNoneOf, expiresAtRoundTripTest, fastPathConflictTest, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
 import { describe, expect, it } from 'vitest';
 import { MySQLDriverError, MySQLStore } from '../src/index.js';
 import { sanitizeDriverError, toStoreError } from '../src/mysql-errors.js';
@@ -223,15 +223,7 @@ describe('saves with id and user name (the fast path)', () => {
     expect((await store.findTokenById(upper.id as string))?.toRecord()).toEqual(upper.toRecord());
   });
 
-  it('reject with STORE_CONFLICT when the user already has another record, and change neither', async () => {
-    const store = tracker.open({ table: uniqueName('fastconflict') });
-    const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
-    const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
-    const error = await rejection(store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'alice' }, accessToken: 'a2' })));
-    expect(error.code).toBe('STORE_CONFLICT');
-    expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(own.toRecord());
-    expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(unbound.toRecord());
-  });
+  fastPathConflictTest(() => tracker.open({ table: uniqueName('fastconflict') }));
 
   it('on a pool without FOUND_ROWS, an unchanged save still succeeds (the ordinary path confirms it)', async () => {
     const table = uniqueName('fastrows');

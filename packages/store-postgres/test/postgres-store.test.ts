@@ -1,6 +1,6 @@
 import { OAuthToken } from '@tokenstore/core';
 import pg from 'pg';
-import { expectNoSecret as expectNoneOf, expiresAtRoundTripTest, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
+import { expectNoSecret as expectNoneOf, expiresAtRoundTripTest, fastPathConflictTest, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
 import { describe, expect, it } from 'vitest';
 import { PostgresDriverError, PostgresStore } from '../src/index.js';
 import { PG_URL, adminPool, dropStoreTables, storeTracker } from './helpers.js';
@@ -11,6 +11,21 @@ const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.end());
 async function tableExists(schema: string, table: string): Promise<boolean> {
   const { rows } = await admin.query('SELECT to_regclass($1) AS t', [`"${schema}"."${table}"`]);
   return rows[0].t !== null;
+}
+
+/**
+ * A store on its own pool that records every statement it sends, to EXPLAIN the real ones rather than
+ * copies.
+ */
+function recorded(table: string) {
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
+  const statements: { text: string; values: unknown[] }[] = [];
+  const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: typeof query }).query = (text, values) => {
+    statements.push({ text, values: values ?? [] });
+    return query(text, values);
+  };
+  return { pool, statements, store: new PostgresStore({ pool, table }) };
 }
 
 describe('options', () => {
@@ -86,15 +101,7 @@ describe('migrations', () => {
 describe('lookups', () => {
   it('every lookup statement the store issues is served by an index', async () => {
     const table = uniqueName('idx');
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
-    const statements: { text: string; values: unknown[] }[] = [];
-    const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
-    // Record every statement the store sends, to EXPLAIN the real ones rather than copies.
-    (pool as unknown as { query: typeof query }).query = (text, values) => {
-      statements.push({ text, values: values ?? [] });
-      return query(text, values);
-    };
-    const store = new PostgresStore({ pool, table });
+    const { pool, statements, store } = recorded(table);
     try {
       await store.migrate();
       const t = `"public"."${table}"`;
@@ -173,14 +180,7 @@ describe('lookups', () => {
 describe('saves with id and user name (the fast path)', () => {
   it("replace the user's own record, or adopt an unbound one, in one UPDATE served by the id index", async () => {
     const table = uniqueName('fast');
-    const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
-    const statements: { text: string; values: unknown[] }[] = [];
-    const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
-    (pool as unknown as { query: typeof query }).query = (text, values) => {
-      statements.push({ text, values: values ?? [] });
-      return query(text, values);
-    };
-    const store = new PostgresStore({ pool, table });
+    const { pool, statements, store } = recorded(table);
     try {
       const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1', scope: 'old' }));
       const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
@@ -215,15 +215,7 @@ describe('saves with id and user name (the fast path)', () => {
     expect((await store.findTokenById(spaced.id as string))?.toRecord()).toEqual(spaced.toRecord());
   });
 
-  it('reject with STORE_CONFLICT when the user already has another record, and change neither', async () => {
-    const store = tracker.open({ table: uniqueName('fastconflict') });
-    const own = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
-    const unbound = await store.saveToken(new OAuthToken({ accessToken: 'u1' }));
-    const error = await rejection(store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'alice' }, accessToken: 'a2' })));
-    expect(error.code).toBe('STORE_CONFLICT');
-    expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(own.toRecord());
-    expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(unbound.toRecord());
-  });
+  fastPathConflictTest(() => tracker.open({ table: uniqueName('fastconflict') }));
 
   it('a NUL in the id or user name is left to the ordinary path (which finds nothing by it)', async () => {
     const store = tracker.open({ table: uniqueName('fastnul') });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { OAuthToken } from '@tokenstore/core';
-import { leaseBasicsTests, rejectsWith } from '@tokenstore/store-testkit';
+import { fastPathConflictTest, leaseBasicsTests, rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLiteStore } from '../src/index.js';
 import { tempDir } from './helpers.js';
@@ -232,14 +232,7 @@ describe('saves with id and user name (the fast path)', () => {
     expect((await s.findTokenById(spaced.id!))?.toRecord()).toEqual(spaced.toRecord());
   });
 
-  it("reject with STORE_CONFLICT when the user already has another record, and change neither", async () => {
-    const s = store();
-    const own = await s.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'a1' }));
-    const unbound = await s.saveToken(new OAuthToken({ accessToken: 'u1' }));
-    await rejectsWith(s.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'alice' }, accessToken: 'a2' })), 'STORE_CONFLICT');
-    expect((await s.findTokenById(own.id!))?.toRecord()).toEqual(own.toRecord());
-    expect((await s.findTokenById(unbound.id!))?.toRecord()).toEqual(unbound.toRecord());
-  });
+  fastPathConflictTest(() => store());
 });
 
 describe('a caller-provided Database', () => {
