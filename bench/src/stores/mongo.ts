@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RECORD_STRING_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
 import { Long, MongoClient, type Document } from 'mongodb';
 import { benchRecord } from '../lib/tokens.js';
+import { serverLifecycle, serverUnavailable } from './server.js';
 import type { StoreAdapter, ZohoBaseline } from './types.js';
 
 const url = () => process.env.TOKENSTORE_MONGO_URL;
@@ -39,23 +40,21 @@ export const mongoAdapter: StoreAdapter = {
   kind: 'mongo',
   label: 'MongoStore',
   shared: true,
-  async unavailable() {
-    if (!url()) return 'TOKENSTORE_MONGO_URL is not set (run scripts/services start; eval "$(scripts/services env)")';
-    try {
-      await storeModule();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    const client = newClient();
-    try {
-      await client.db().command({ ping: 1 });
-      return null;
-    } catch (error) {
-      return `MongoDB (FerretDB) unreachable: ${(error as Error).message}`;
-    } finally {
-      await client.close();
-    }
-  },
+  unavailable: () =>
+    serverUnavailable({
+      env: 'TOKENSTORE_MONGO_URL',
+      url: url(),
+      storeModule,
+      server: 'MongoDB (FerretDB)',
+      async probe() {
+        const client = newClient();
+        try {
+          await client.db().command({ ping: 1 });
+        } finally {
+          await client.close();
+        }
+      },
+    }),
   async open(name) {
     const { MongoStore } = await storeModule();
     const client = newClient();
@@ -84,15 +83,13 @@ export const mongoAdapter: StoreAdapter = {
           return tokens.replaceOne({ _id: { $eq: _id } }, replacement);
         },
       },
-      async drop() {
-        await store.close();
-        for (const c of [name, `${name}_leases`]) await db.collection(c).drop().catch(() => undefined);
-        await client.close();
-      },
-      async close() {
-        await store.close();
-        await client.close();
-      },
+      ...serverLifecycle(
+        store,
+        async () => {
+          for (const c of [name, `${name}_leases`]) await db.collection(c).drop().catch(() => undefined);
+        },
+        () => client.close(),
+      ),
     };
   },
   async openStoreOnly(name) {

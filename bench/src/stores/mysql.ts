@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core';
 import mysql from 'mysql2/promise';
 import { benchRecord, benchRowSql } from '../lib/tokens.js';
+import { serverLifecycle, serverUnavailable } from './server.js';
 import { sqlLiteral, type StoreAdapter, type ZohoBaseline } from './types.js';
 
 const url = () => process.env.TOKENSTORE_MYSQL_URL;
@@ -78,21 +79,17 @@ export const mysqlAdapter: StoreAdapter = {
   kind: 'mysql',
   label: 'MySQLStore',
   shared: true,
-  async unavailable() {
-    if (!url()) return 'TOKENSTORE_MYSQL_URL is not set (run scripts/services start; eval "$(scripts/services env)")';
-    try {
-      await storeModule();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    try {
-      const c = await mysql.createConnection({ uri: url() as string, connectTimeout: 3000 });
-      await c.end();
-      return null;
-    } catch (error) {
-      return `MySQL/MariaDB unreachable: ${(error as Error).message}`;
-    }
-  },
+  unavailable: () =>
+    serverUnavailable({
+      env: 'TOKENSTORE_MYSQL_URL',
+      url: url(),
+      storeModule,
+      server: 'MySQL/MariaDB',
+      async probe() {
+        const c = await mysql.createConnection({ uri: url() as string, connectTimeout: 3000 });
+        await c.end();
+      },
+    }),
   async open(name) {
     const { MySQLStore } = await storeModule();
     const pool = newPool();
@@ -119,15 +116,7 @@ export const mysqlAdapter: StoreAdapter = {
           return pool.execute(update, updateValues(r));
         },
       },
-      async drop() {
-        await store.close();
-        await dropTables(pool, name);
-        await pool.end();
-      },
-      async close() {
-        await store.close();
-        await pool.end();
-      },
+      ...serverLifecycle(store, () => dropTables(pool, name), () => pool.end()),
     };
   },
   async openStoreOnly(name) {

@@ -1,6 +1,7 @@
 import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core';
 import pg from 'pg';
 import { benchRowSql } from '../lib/tokens.js';
+import { serverLifecycle, serverUnavailable } from './server.js';
 import { sqlLiteral, type StoreAdapter, type ZohoBaseline } from './types.js';
 
 const url = () => process.env.TOKENSTORE_PG_URL;
@@ -27,22 +28,18 @@ export const postgresAdapter: StoreAdapter = {
   kind: 'postgres',
   label: 'PostgresStore',
   shared: true,
-  async unavailable() {
-    if (!url()) return 'TOKENSTORE_PG_URL is not set (run scripts/services start; eval "$(scripts/services env)")';
-    try {
-      await storeModule();
-    } catch (error) {
-      return (error as Error).message;
-    }
-    const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.end();
-      return null;
-    } catch (error) {
-      return `PostgreSQL unreachable: ${(error as Error).message}`;
-    }
-  },
+  unavailable: () =>
+    serverUnavailable({
+      env: 'TOKENSTORE_PG_URL',
+      url: url(),
+      storeModule,
+      server: 'PostgreSQL',
+      async probe() {
+        const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 3000 });
+        await client.connect();
+        await client.end();
+      },
+    }),
   async open(name) {
     const { PostgresStore } = await storeModule();
     const pool = newPool();
@@ -77,15 +74,7 @@ export const postgresAdapter: StoreAdapter = {
           return pool.query(update, updateValues(r));
         },
       },
-      async drop() {
-        await store.close();
-        await dropTables(pool, name);
-        await pool.end();
-      },
-      async close() {
-        await store.close();
-        await pool.end();
-      },
+      ...serverLifecycle(store, () => dropTables(pool, name), () => pool.end()),
     };
   },
   async openStoreOnly(name) {
