@@ -220,8 +220,7 @@ export class RefreshEngine {
 
   /** A token whose access token is valid now, refreshing it when needed. */
   async getToken(): Promise<OAuthToken> {
-    this.#kickPendingSave();
-    if (this.#usable(this.#token)) return this.#token;
+    if (this.validAccessToken() !== undefined) return this.#token;
     return this.#refresh('expired', undefined);
   }
 
