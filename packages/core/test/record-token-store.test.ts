@@ -4,25 +4,20 @@ import {
   OAuthToken,
   RecordTokenStore,
   TokenStoreError,
-  type LookupField,
   type RecordBackend,
   type TokenRecord,
 } from '../src/index.js';
+import { MapBackend } from './helpers/map-backend.js';
 
 /**
  * A RecordBackend over a Map that implements replace's compare-and-swap on the owner and records every
  * replace call. `beforeReplace` runs between the kit's find and the replace's check, to play another
  * process writing in that window.
  */
-class RecordingBackend implements RecordBackend {
-  readonly records = new Map<string, TokenRecord>();
+class RecordingBackend extends MapBackend {
   readonly replaces: { id: string; expectedUserName: string | null | undefined; replaced: boolean }[] = [];
   inserts = 0;
   beforeReplace: ((id: string) => void) | undefined;
-
-  async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
-    return [...this.records.values()].filter((r) => r[field] === value).map((r) => ({ ...r }));
-  }
 
   async insert(record: TokenRecord): Promise<void> {
     const id = record.id as string;
@@ -39,18 +34,6 @@ class RecordingBackend implements RecordBackend {
     this.replaces.push({ id, expectedUserName, replaced });
     if (replaced) this.records.set(id, { ...record, id });
     return replaced;
-  }
-
-  async delete(id: string): Promise<void> {
-    this.records.delete(id);
-  }
-
-  async list(): Promise<readonly TokenRecord[]> {
-    return [...this.records.values()].map((r) => ({ ...r }));
-  }
-
-  async clear(): Promise<void> {
-    this.records.clear();
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type RecordBackend,
   type TokenRecord,
 } from '../src/index.js';
+import { MapBackend } from './helpers/map-backend.js';
 import { prng } from './helpers/prng.js';
 
 /** Generated ids are `gen-1`, `gen-2`, ...: two runs of the same saves generate the same ids. */
@@ -21,20 +22,19 @@ const generated = ['gen-1', 'gen-2', 'gen-3', 'gen-4', 'gen-5'];
  * compare-and-swap, and, unless `fast` is false, the optional `replaceIfSelectable`. It counts every
  * primitive call, so a test can tell which path a save took.
  */
-class CountingBackend implements RecordBackend {
-  readonly records = new Map<string, TokenRecord>();
+class CountingBackend extends MapBackend {
   readonly calls: string[] = [];
   /** Played by another writer right before the fast path's statement (a conflict to inject, say). */
   beforeFast: (() => void) | undefined;
   declare replaceIfSelectable?: (record: TokenRecord) => Promise<boolean>;
 
   constructor(fast = true) {
+    super();
     if (fast) this.replaceIfSelectable = (record) => this.#replaceIfSelectable(record);
   }
 
-  async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
+  protected override lookedUp(field: LookupField): void {
     this.calls.push(`findBy:${field}`);
-    return [...this.records.values()].filter((r) => r[field] === value).map((r) => ({ ...r }));
   }
 
   async insert(record: TokenRecord): Promise<void> {
@@ -64,18 +64,6 @@ class CountingBackend implements RecordBackend {
     this.#assertUserFree(record, id);
     this.records.set(id, { ...record });
     return true;
-  }
-
-  async delete(id: string): Promise<void> {
-    this.records.delete(id);
-  }
-
-  async list(): Promise<readonly TokenRecord[]> {
-    return [...this.records.values()].map((r) => ({ ...r }));
-  }
-
-  async clear(): Promise<void> {
-    this.records.clear();
   }
 
   /** Seeds a record directly (no save, no calls recorded). */
