@@ -36,6 +36,9 @@ export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { MemoryLock } from './memory-lock.js';
 export { generateTokenId } from './token-id.js';
 export { assertIdentifierName } from './identifier-name.js';
+export { validateRecord, recordOfToken } from './record-validation.js';
+export { assertStorableString, unstorableReason } from './storable-string.js';
+export { MAX_LEASE_TTL_MS, leaseTtl } from './lease-ttl.js';
 // Refresh engine, Initializer and authorised requests (issue 3).
 export {
   type Environment,

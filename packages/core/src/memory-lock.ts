@@ -1,3 +1,4 @@
+import { leaseTtl } from './lease-ttl.js';
 import type { RefreshLock } from './token-store.js';
 
 interface Lease {
@@ -5,7 +6,7 @@ interface Lease {
   expiresAt: number;
 }
 
-/** A RefreshLock for one process: leases in a Map that expire after their ttl. */
+/** A RefreshLock for one process: leases in a Map that expire after their ttl (core's `leaseTtl` rule). */
 export class MemoryLock implements RefreshLock {
   readonly #leases = new Map<string, Lease>();
   readonly #now: () => number;
@@ -15,10 +16,11 @@ export class MemoryLock implements RefreshLock {
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const ttl = leaseTtl(ttlMs);
     const now = this.#now();
     const lease = this.#leases.get(key);
     if (lease && lease.owner !== owner && lease.expiresAt > now) return false;
-    this.#leases.set(key, { owner, expiresAt: now + ttlMs });
+    this.#leases.set(key, { owner, expiresAt: now + ttl });
     return true;
   }
 

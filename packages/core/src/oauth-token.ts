@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { TokenStoreError } from './errors.js';
 import { redact } from './redact.js';
 import { emptyRecord, parseExpiresAt, recordFromUnknown, type TokenRecord } from './token-record.js';
 import { UserSignature, type UserSignatureLike } from './user-signature.js';
@@ -29,6 +30,9 @@ const SECRET_FIELDS = new Set(['clientSecret', 'grantToken', 'refreshToken', 'ac
  * `util.inspect` can only see what the class chooses to show: secrets (`accessToken`,
  * `refreshToken`, `grantToken`, `clientSecret`) appear as "[redacted]". Stores persist a token
  * through `toRecord()` / `OAuthToken.fromRecord()`.
+ *
+ * Every string (the user name included) must be well-formed UTF-16 without NUL, the rule every store
+ * persists by (see storable-string.ts); anything else throws TokenStoreError INVALID_ARGUMENT.
  */
 /**
  * A record fromRecord() has already validated, handed to the constructor it calls next (synchronously),
@@ -121,17 +125,17 @@ export class OAuthToken {
 }
 
 function recordFromInit(init: OAuthTokenInit): TokenRecord {
-  if (init === null || typeof init !== 'object') throw new TypeError('OAuthToken expects an object');
+  if (init === null || typeof init !== 'object') throw new TokenStoreError('INVALID_ARGUMENT', 'OAuthToken expects an object');
   const { userSignature, expiresAt, ...rest } = init;
   let userName: string | null = null;
   if (userSignature !== null && userSignature !== undefined) {
     if (typeof userSignature !== 'object' || typeof userSignature.name !== 'string') {
-      throw new TypeError('userSignature must be { name: string }');
+      throw new TokenStoreError('INVALID_ARGUMENT', 'userSignature must be { name: string }');
     }
     // An empty name means "no user": it must not claim the one-record-per-user slot for ''.
     userName = userSignature.name === '' ? null : userSignature.name;
   }
-  if (typeof expiresAt === 'string') throw new TypeError('token field "expiresAt" must be a number (epoch milliseconds)');
+  if (typeof expiresAt === 'string') throw new TokenStoreError('INVALID_ARGUMENT', 'token field "expiresAt" must be a number (epoch milliseconds)');
   const record = recordFromUnknown({ ...rest, userName });
   record.expiresAt = parseExpiresAt(expiresAt);
   return { ...emptyRecord(), ...record };

@@ -1,7 +1,10 @@
 import { TokenStoreError, isTokenStoreError } from './errors.js';
 import { findMatch, isBlank } from './matching.js';
 import { OAuthToken } from './oauth-token.js';
+import { leaseTtl } from './lease-ttl.js';
 import type { RecordBackend } from './record-backend.js';
+import { recordOfToken } from './record-validation.js';
+import { assertStorableString } from './storable-string.js';
 import { generateTokenId } from './token-id.js';
 import type { TokenRecord } from './token-record.js';
 import type { RefreshLock, TokenStore } from './token-store.js';
@@ -36,11 +39,12 @@ export class RecordTokenStore implements TokenStore {
     if (lock) {
       this.lock = {
         acquire: async (key, owner, ttlMs) => {
-          assertLease(key, owner, ttlMs);
-          return this.#run('lock.acquire', () => lock.acquire(key, owner, ttlMs));
+          assertLeaseHolder(key, owner);
+          const ttl = leaseTtl(ttlMs);
+          return this.#run('lock.acquire', () => lock.acquire(key, owner, ttl));
         },
         release: async (key, owner) => {
-          assertLease(key, owner, 1);
+          assertLeaseHolder(key, owner);
           return this.#run('lock.release', () => lock.release(key, owner));
         },
       };
@@ -48,9 +52,11 @@ export class RecordTokenStore implements TokenStore {
   }
 
   async findToken(token: OAuthToken): Promise<OAuthToken | null> {
-    assertToken(token);
+    // A probe follows the write rule too: a value no store can hold (a lone surrogate) would, in a store
+    // whose driver encodes it lossily, match another value (`mallory\uFFFD`). INVALID_ARGUMENT, not null.
+    const probe = recordOfToken(token);
     return this.#run('findToken', async () => {
-      const match = await findMatch(token.toRecord(), (field, value) => this.#backend.findBy(field, value));
+      const match = await findMatch(probe, (field, value) => this.#backend.findBy(field, value));
       return match === null ? null : OAuthToken.fromRecord(match);
     });
   }
@@ -65,9 +71,10 @@ export class RecordTokenStore implements TokenStore {
   }
 
   async saveToken(token: OAuthToken): Promise<OAuthToken> {
-    assertToken(token);
+    // Validated once, before anything is written, and the checked copy is what every path (the fast
+    // path included) writes: a duck-typed token cannot get a malformed record into any store.
+    const record = recordOfToken(token);
     return this.#run('saveToken', async () => {
-      const record = token.toRecord();
       // Fast path (one round trip) for a save carrying both the record's id and a user name: the id
       // comes first in the precedence, so the record it selects for this user is the match, and the
       // backend replaces it with the owner check in the same statement. False (no such id, or bound to
@@ -144,17 +151,14 @@ export class RecordTokenStore implements TokenStore {
   }
 }
 
-// Duck-typed rather than instanceof: an app may load core twice (ESM and CJS copies).
-function assertToken(token: unknown): asserts token is OAuthToken {
-  if (typeof (token as OAuthToken | null)?.toRecord !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', 'expected an OAuthToken');
-}
-
+/** Ids follow the string rule: an id no store can hold would, stored lossily, name another record. */
 function assertId(id: unknown): asserts id is string {
-  if (typeof id !== 'string') throw new TokenStoreError('INVALID_ARGUMENT', 'id must be a string');
+  assertStorableString(id, 'id');
 }
 
-function assertLease(key: unknown, owner: unknown, ttlMs: unknown): void {
-  if (typeof key !== 'string' || key === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock key must be a non-empty string');
-  if (typeof owner !== 'string' || owner === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock owner must be a non-empty string');
-  if (typeof ttlMs !== 'number' || !(ttlMs > 0) || !Number.isFinite(ttlMs)) throw new TokenStoreError('INVALID_ARGUMENT', 'lock ttlMs must be a positive number');
+function assertLeaseHolder(key: unknown, owner: unknown): void {
+  assertStorableString(key, 'lock key');
+  assertStorableString(owner, 'lock owner');
+  if (key === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock key must be a non-empty string');
+  if (owner === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock owner must be a non-empty string');
 }

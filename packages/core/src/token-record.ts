@@ -1,3 +1,6 @@
+import { TokenStoreError } from './errors.js';
+import { assertStorableString } from './storable-string.js';
+
 /**
  * The explicit serialisation of an OAuthToken: what stores persist, secrets included. Flat, so a
  * row, a document or a JSON object maps onto it field by field. Absent values are `null`.
@@ -83,15 +86,18 @@ export function emptyRecord(): TokenRecord {
 
 /**
  * Builds a record from loosely typed persisted data (a row, a document, parsed JSON), checking each
- * field's type. Numeric strings are accepted for `expiresAt` because the Zoho tables store it as text
- * and some drivers return BIGINT as a string. Throws a TypeError naming the bad field (never its value).
+ * field's type and that every string is storable (well-formed UTF-16, no NUL: the rule every store
+ * writes by, so a value breaking it was not written by tokenstore). Numeric strings are accepted for
+ * `expiresAt` because the Zoho tables store it as text and some drivers return BIGINT as a string.
+ * Throws a TokenStoreError INVALID_ARGUMENT naming the bad field (never its value); stores reading
+ * their own data report it as STORE_CORRUPT. For a caller's token, `validateRecord` is the stricter check.
  */
 export function recordFromUnknown(source: Record<string, unknown>): TokenRecord {
   const record = emptyRecord();
   for (const field of RECORD_STRING_FIELDS) {
     const value = source[field];
     if (value === null || value === undefined) continue;
-    if (typeof value !== 'string') throw new TypeError(`token field "${field}" must be a string`);
+    assertStorableString(value, `token field "${field}"`);
     record[field] = value;
   }
   record.expiresAt = parseExpiresAt(source.expiresAt);
@@ -102,6 +108,8 @@ export function recordFromUnknown(source: Record<string, unknown>): TokenRecord 
 export function parseExpiresAt(value: unknown): number | null {
   if (value === null || value === undefined || value === '') return null;
   const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : typeof value === 'bigint' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new TypeError('token field "expiresAt" must be an integer (epoch milliseconds)');
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+    throw new TokenStoreError('INVALID_ARGUMENT', 'token field "expiresAt" must be an integer (epoch milliseconds)');
+  }
   return n;
 }

@@ -1,9 +1,11 @@
+import { assertStorableString } from './storable-string.js';
+
 /** Names the user a token belongs to (Zoho: the user's email). At most one stored token per name. */
 export class UserSignature {
   readonly name: string;
 
   constructor(name: string) {
-    if (typeof name !== 'string') throw new TypeError('UserSignature name must be a string');
+    assertStorableString(name, 'UserSignature name');
     this.name = name;
     Object.freeze(this);
   }
