@@ -25,3 +25,4 @@ export { poolLifecycleTests, type PoolLifecycleOptions, type AppPool } from './p
 export { expectNoSecret } from './no-secret.js';
 export { expiresAtRoundTripTest } from './expires-at-round-trip.js';
 export { fastPathConflictTest } from './fast-path-conflict.js';
+export { keepAliveTests, type KeepAliveTestOptions } from './keep-alive.js';

@@ -1,4 +1,4 @@
-/** Backoff with jitter, and an abortable sleep. */
+/** Backoff with jitter, and the sleep of a waiting caller. */
 
 export interface BackoffOptions {
   /** First delay, before jitter. */
@@ -19,11 +19,12 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
+/**
+ * Waits `ms`. The timer is deliberately NOT unref'd: the engine sleeps only for a caller that is
+ * awaiting it (a backoff, a lease poll), and a script whose only pending work is that wait must stay
+ * alive until the call settles. An unref'd wait let such a process exit with the promise never settled.
+ */
 export function sleep(ms: number): Promise<void> {
   if (!(ms > 0)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    // Waiting on a retry must not keep a process alive on its own.
-    (timer as { unref?: () => void }).unref?.();
-  });
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
