@@ -106,6 +106,26 @@ function tableExists(db: Database, table: string): boolean {
 }
 
 /**
+ * Refuses a database this release must not touch (a newer schema version, a foreign table with our
+ * name) by reading only, so it can run before anything that writes: `journal_mode = WAL` rewrites the
+ * file header and leaves a -wal file, and a refused file must stay byte for byte as it was. `migrate`
+ * checks the same again under its write lock (another process may have changed the file since).
+ */
+export function refuseIncompatible(db: Database, names: SchemaNames): void {
+  assertNotNewer(userVersion(db));
+  if (tableExists(db, names.table)) assertColumns(db, names.table);
+}
+
+function assertNotNewer(version: number): void {
+  if (version > SCHEMA_VERSION) {
+    throw new TokenStoreError(
+      'STORE_FAILURE',
+      `SQLiteStore: database schema version ${version} is newer than this SQLiteStore supports (${SCHEMA_VERSION}); upgrade @tokenstore/store-sqlite`,
+    );
+  }
+}
+
+/**
  * Brings the database to SCHEMA_VERSION. Runs the pending migrations, or, for a table that does not
  * exist yet in a database already at the current version (a second table in one file), creates it
  * through the same migration steps (every step is idempotent: IF NOT EXISTS).
@@ -114,12 +134,7 @@ function tableExists(db: Database, table: string): boolean {
 export function migrate(db: Database, names: SchemaNames): void {
   const run = db.transaction(() => {
     const from = userVersion(db);
-    if (from > SCHEMA_VERSION) {
-      throw new TokenStoreError(
-        'STORE_FAILURE',
-        `SQLiteStore: database schema version ${from} is newer than this SQLiteStore supports (${SCHEMA_VERSION}); upgrade @tokenstore/store-sqlite`,
-      );
-    }
+    assertNotNewer(from);
     const start = tableExists(db, names.table) && tableExists(db, names.leaseTable) ? from : 0;
     for (let version = start; version < SCHEMA_VERSION; version++) (MIGRATIONS[version] as Migration)(db, names);
     if (from < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -1,4 +1,4 @@
-import { LOOKUP_FIELDS, RECORD_FIELDS, recordFromUnknown, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { LOOKUP_FIELDS, RECORD_FIELDS, TokenStoreError, recordFromUnknown, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { column, quote, SELECT_LIST, type SchemaNames } from './schema.js';
 import { SQLiteLock } from './sqlite-lock.js';
@@ -108,6 +108,11 @@ export class SQLiteBackend implements RecordBackend {
   }
 }
 
+/** A row that breaks core's record rules was not written by a store (hand edits, another program): STORE_CORRUPT. */
 function toRecord(row: Row): TokenRecord {
-  return recordFromUnknown(row);
+  try {
+    return recordFromUnknown(row);
+  } catch (error) {
+    throw new TokenStoreError('STORE_CORRUPT', `SQLiteStore: a stored row cannot be read: ${(error as Error).message}`);
+  }
 }

@@ -1,4 +1,4 @@
-import type { RefreshLock } from '@tokenstore/core';
+import { leaseTtl, type RefreshLock } from '@tokenstore/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { quote, type SchemaNames } from './schema.js';
 
@@ -39,7 +39,8 @@ export class SQLiteLock implements RefreshLock {
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#acquire(key, owner, ttlMs);
+    // Core's one ttl rule (finite, > 0, clamped to 1e12 ms), so `now + ttl` always fits the INTEGER column.
+    return this.#acquire(key, owner, leaseTtl(ttlMs));
   }
 
   async release(key: string, owner: string): Promise<void> {

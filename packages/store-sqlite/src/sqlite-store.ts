@@ -1,7 +1,7 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { RecordTokenStore, TokenStoreError, assertIdentifierName } from '@tokenstore/core';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { DEFAULT_TABLE, migrate, schemaNames, SCHEMA_VERSION } from './schema.js';
+import { DEFAULT_TABLE, migrate, refuseIncompatible, schemaNames, SCHEMA_VERSION } from './schema.js';
 import { SQLiteBackend } from './sqlite-backend.js';
 import { toStoreError } from './sqlite-errors.js';
 
@@ -46,10 +46,13 @@ export class SQLiteStore extends RecordTokenStore {
   readonly database: Database;
 
   constructor(options: SQLiteStoreOptions) {
-    const { database, table, owns, now } = open(options);
+    const { database, table, owns, now, busyTimeoutMs } = open(options);
     let backend: SQLiteBackend;
     try {
       const names = schemaNames(table);
+      // Read-only checks first: a file we refuse must not be switched to WAL (or changed at all).
+      refuseIncompatible(database, names);
+      if (owns) setPragmas(database, busyTimeoutMs);
       migrate(database, names);
       backend = new SQLiteBackend(database, names, owns, now);
     } catch (error) {
@@ -62,7 +65,15 @@ export class SQLiteStore extends RecordTokenStore {
   }
 }
 
-function open(options: SQLiteStoreOptions): { database: Database; table: string; owns: boolean; now: () => number } {
+interface Opened {
+  database: Database;
+  table: string;
+  owns: boolean;
+  now: () => number;
+  busyTimeoutMs: number;
+}
+
+function open(options: SQLiteStoreOptions): Opened {
   if (options === null || typeof options !== 'object') throw new TokenStoreError('INVALID_ARGUMENT', 'SQLiteStore: options must be an object');
   const table = assertIdentifierName(options.table ?? DEFAULT_TABLE, 'SQLiteStore: table');
   const now = options.now ?? Date.now;
@@ -77,7 +88,7 @@ function open(options: SQLiteStoreOptions): { database: Database; table: string;
       throw new TokenStoreError('INVALID_ARGUMENT', 'SQLiteStore: `database` must be a better-sqlite3 Database');
     }
     if (!database.open) throw new TokenStoreError('STORE_CLOSED', 'SQLiteStore: the given database connection is not open');
-    return { database, table, owns: false, now };
+    return { database, table, owns: false, now, busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS };
   }
 
   const filename = options.filename;
@@ -91,18 +102,17 @@ function open(options: SQLiteStoreOptions): { database: Database; table: string;
   } catch (error) {
     throw toStoreError(error, 'open');
   }
-  try {
-    // WAL: readers never block the writer and a crash never leaves a half-written page visible.
-    // synchronous=FULL: a save that returned survives power loss too, not only a process crash
-    // (WAL's default NORMAL may lose the last commits); token writes are rare, the fsync is cheap.
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = FULL');
-    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  } catch (error) {
-    database.close();
-    throw toStoreError(error, 'open');
-  }
-  return { database, table, owns: true, now };
+  return { database, table, owns: true, now, busyTimeoutMs };
+}
+
+/** The pragmas of a database the store opened itself (never of a caller's `database`). */
+function setPragmas(database: Database, busyTimeoutMs: number): void {
+  // WAL: readers never block the writer and a crash never leaves a half-written page visible.
+  // synchronous=FULL: a save that returned survives power loss too, not only a process crash
+  // (WAL's default NORMAL may lose the last commits); token writes are rare, the fsync is cheap.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma(`busy_timeout = ${busyTimeoutMs}`);
 }
 
 /**
