@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { expect, it } from 'vitest';
 import { Initializer, MemoryStore, OAuthToken, consoleLogger, tokenKey, type Environment, type FetchLike } from '../src/index.js';
 import { grantToken, rawRevoke, serveDuringTests, type OAuthTestServer } from './helpers/oauth.js';
+import { basicCredentials, secretVariants } from './helpers/secret-variants.js';
 import { FlakyStore, captureLogger } from './helpers/stores.js';
 
 let server: OAuthTestServer;
@@ -144,6 +145,8 @@ it('never shows a secret in logs, errors or inspect output', async () => {
     inspect(byId.token),
   ].join('\n');
   for (const secret of secrets) {
-    expect(everything.includes(secret), `a secret leaked (${secret.length} chars)`).toBe(false);
+    // In every encoding the engine sends or a server could echo back (form, percent, JSON, base64).
+    for (const variant of secretVariants(secret)) expect(everything.includes(variant), `a secret leaked (${secret.length} chars)`).toBe(false);
   }
+  for (const basic of basicCredentials(server.client.clientId, server.client.clientSecret)) expect(everything.includes(basic)).toBe(false);
 });

@@ -4,7 +4,11 @@
  * any secret value the engine knows of (client secret, grant, refresh and access tokens) with
  * "[redacted]", so a secret that slipped into a server's error text is still not written.
  */
-import { REDACTED } from '../redact.js';
+import { MIN_SECRET_LENGTH } from '../secret-forms.js';
+import { SecretIndex, scrubSecrets } from '../secret-scrubber.js';
+
+// The one scrubber, in any encoding (percent, form, JSON, base64, Basic): see secret-forms.ts.
+export { scrubSecrets };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogValue = string | number | boolean | null | undefined;
@@ -56,17 +60,6 @@ function formatFields(fields: LogFields | undefined): string {
   return text;
 }
 
-/** Replaces every known secret inside `text` by "[redacted]". */
-export function scrubSecrets(text: string, secrets: Iterable<string | undefined | null>): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Very short values would redact unrelated text and are not credible secrets anyway.
-    if (typeof secret !== 'string' || secret.length < 4) continue;
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
-
 /**
  * The logger the engine writes to: scrubs every message and string field against the secrets it is
  * told about, and never lets a throwing logger break a refresh.
@@ -76,6 +69,7 @@ const MAX_SECRETS = 1024;
 export class SafeLogger implements Logger {
   readonly #target: Logger;
   readonly #secrets = new Set<string>();
+  readonly #index = new SecretIndex();
 
   constructor(target: Logger | undefined) {
     this.#target = target ?? silentLogger;
@@ -84,19 +78,24 @@ export class SafeLogger implements Logger {
   /** Remembers values that must never be written. */
   addSecrets(...values: (string | undefined | null)[]): void {
     for (const value of values) {
-      if (typeof value !== 'string' || value.length < 4) continue;
-      this.#secrets.delete(value);
+      if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) continue;
+      if (this.#secrets.delete(value)) {
+        this.#secrets.add(value);
+        continue;
+      }
       this.#secrets.add(value);
+      this.#index.add(value);
     }
     // Bounded: the oldest (long rotated away) values go first.
     for (const old of this.#secrets) {
       if (this.#secrets.size <= MAX_SECRETS) break;
       this.#secrets.delete(old);
+      this.#index.delete(old);
     }
   }
 
   scrub(text: string): string {
-    return scrubSecrets(text, this.#secrets);
+    return this.#index.scrub(text);
   }
 
   debug(message: string, fields?: LogFields): void { this.#write('debug', message, fields); }
