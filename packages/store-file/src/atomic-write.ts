@@ -28,8 +28,10 @@ export async function ensureDir(path: string): Promise<void> {
  * Replaces `path` with `data` atomically and durably: a reader (or a crash) sees either the old
  * content or the new, never a mix. Temp file in the same directory -> write -> fsync -> rename over
  * the target -> fsync the directory (so the rename itself is on disk before we report success).
+ * `beforeRename` runs right before the rename; if it throws, nothing is replaced and the temp file
+ * is removed.
  */
-export async function writeFileAtomic(path: string, data: string, options: { durable?: boolean } = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, options: { durable?: boolean; beforeRename?: () => Promise<void> } = {}): Promise<void> {
   const durable = options.durable ?? true;
   const temp = tempPath(path);
   let renamed = false;
@@ -41,6 +43,8 @@ export async function writeFileAtomic(path: string, data: string, options: { dur
     } finally {
       await handle.close();
     }
+    // The fence: the last check that this writer may still replace the file (throws if not).
+    await options.beforeRename?.();
     await rename(temp, path);
     renamed = true;
     if (durable) await fsyncDir(dirname(path));

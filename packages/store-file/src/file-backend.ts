@@ -6,6 +6,8 @@ import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
 import { currentIdentity, digestOf, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
 import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
+import { resolveTarget } from './resolve-target.js';
+import { TokenStoreError } from '@tokenstore/core';
 import { isProcessAlive } from './process-liveness.js';
 import { withProcessMutex } from './process-mutex.js';
 import { serialize } from './token-file.js';
@@ -19,6 +21,18 @@ export interface FileBackendOptions {
   lockTimeoutMs: number;
   staleLockMs: number;
   now: () => number;
+  /** Test seam: runs under the lock, after the read and right before the fence check of a write. */
+  beforeCommit?: () => Promise<void>;
+}
+
+/** What a body run under the lock gets: where the files are, and the fence to call before a rename. */
+export interface LockedContext {
+  /** The token file after following symbolic links: the file that is replaced. */
+  readonly target: string;
+  /** `<target>.leases`. */
+  readonly leaseDir: string;
+  /** Throws STORE_UNAVAILABLE unless this writer still holds the lock (call right before a rename). */
+  assertHeld(): Promise<void>;
 }
 
 /**
@@ -29,23 +43,25 @@ export interface FileBackendOptions {
  * and parsed again. Right after a write (within the mtime's racy window) the stat cannot prove
  * anything, so the file is re-read and its bytes' SHA-256 compared instead; see file-snapshot.ts.
  *
- * Writes: each is a read-modify-write under the cross-process lock file: re-read the file from disk
- * (never trusting the cache), apply the change with the unique checks, write atomically and durably.
- * A corrupt file fails the read, so it is never overwritten.
+ * Writes: each is a read-modify-write under the lock file: follow symbolic links to the target,
+ * re-read it from disk (never trusting the cache), apply the change with the unique checks, write
+ * atomically and durably next to the target. Fenced: right before the rename the writer checks that
+ * the lock is still its own and the target is still the version it read; otherwise it writes nothing
+ * and fails (STORE_UNAVAILABLE), so a writer whose lock was taken over never overwrites its
+ * successor. A corrupt file fails the read, so it is never overwritten.
  */
 export class FileBackend implements RecordBackend {
   readonly lock: FileLease;
   readonly #path: string;
-  readonly #lockFile: LockFile;
+  readonly #options: FileBackendOptions;
   #snapshot: Snapshot | null = null;
-  readonly #leaseDir: string;
-  #swept = false;
+  /** Targets this instance already swept for leftovers (once per target, and after a broken lock). */
+  readonly #swept = new Set<string>();
 
   constructor(options: FileBackendOptions) {
     this.#path = options.path;
-    this.#lockFile = new LockFile(`${options.path}.lock`, { timeoutMs: options.lockTimeoutMs, staleMs: options.staleLockMs });
-    this.#leaseDir = `${options.path}.leases`;
-    this.lock = new FileLease(this.#leaseDir, (body) => this.#locked('lock', body), options.now);
+    this.#options = options;
+    this.lock = new FileLease((body) => this.#locked('lock', body), options.now);
   }
 
   async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
@@ -100,17 +116,27 @@ export class FileBackend implements RecordBackend {
   }
 
   async #mutate<T>(operation: string, change: (index: RecordIndex) => { changed: boolean; result: T }): Promise<T> {
-    return this.#locked(operation, async () => {
+    return this.#locked(operation, async ({ target, assertHeld }) => {
       // Always from disk under the lock: the cache may be one write behind another process. Not cached
       // as it is (a change caches the version it writes, below), so no digest.
-      const fresh = await readSnapshot(this.#path, null, { digest: false });
+      const fresh = await readSnapshot(target, null, { digest: false });
       if (fresh.error) throw fresh.error;
       const { changed, result } = change(fresh.index);
       if (changed) {
         const text = serialize(fresh.index.records());
-        await writeFileAtomic(this.#path, text);
-        // We still hold the lock, so the file at the path is the one we just renamed into place.
-        const info = statSync(this.#path, { bigint: true });
+        await writeFileAtomic(target, text, {
+          beforeRename: async () => {
+            await this.#options.beforeCommit?.();
+            await assertHeld();
+            // The version read must still be the file's: a successor that took the lock over (or a
+            // hand edit) may have replaced it, and renaming over it would lose what they wrote.
+            if (currentIdentity(target) !== fresh.identity) {
+              throw new TokenStoreError('STORE_UNAVAILABLE', `FileStore: ${target} changed while this write held the lock (another writer took it over); nothing was written`);
+            }
+          },
+        });
+        // We still hold the lock, so the file at the target is the one we just renamed into place.
+        const info = statSync(target, { bigint: true });
         const mtimeMs = Number(info.mtimeNs / 1_000_000n);
         // verifiedAt 0: within the racy window the next read compares content digests instead of
         // trusting stat. The digest of the UTF-8 text is the digest of the bytes just written.
@@ -120,27 +146,34 @@ export class FileBackend implements RecordBackend {
     });
   }
 
-  /** Runs `body` holding the in-process queue and the cross-process lock file for this path. */
-  async #locked<T>(operation: string, body: () => Promise<T>): Promise<T> {
-    return withProcessMutex(this.#path, async () => {
-      try {
-        await ensureDir(this.#path);
-        const { release, brokeStale } = await this.#lockFile.acquire();
+  /**
+   * Runs `body` holding the in-process queue and the lock file of the path's target. The target is
+   * resolved on every call (a link may be re-pointed), before the lock: two links to one file share
+   * one lock.
+   */
+  async #locked<T>(operation: string, body: (context: LockedContext) => Promise<T>): Promise<T> {
+    try {
+      const target = await resolveTarget(this.#path);
+      return await withProcessMutex(target, async () => {
+        await ensureDir(target);
+        const lockFile = new LockFile(`${target}.lock`, { timeoutMs: this.#options.lockTimeoutMs, staleMs: this.#options.staleLockMs });
+        const held = await lockFile.acquire();
+        const leaseDir = `${target}.leases`;
         try {
           // A broken stale lock means a writer crashed: it may have left a temp file behind.
-          if (brokeStale || !this.#swept) {
-            this.#swept = true;
-            await sweepLeftovers(dirname(this.#path), tempPrefix(this.#path));
-            await sweepLeftovers(this.#leaseDir, '.');
+          if (held.brokeStale || !this.#swept.has(target)) {
+            this.#swept.add(target);
+            await sweepLeftovers(dirname(target), tempPrefix(target));
+            await sweepLeftovers(leaseDir, '.');
           }
-          return await body();
+          return await body({ target, leaseDir, assertHeld: held.assertHeld });
         } finally {
-          await release();
+          await held.release();
         }
-      } catch (error) {
-        throw toStoreError(error, operation, this.#path);
-      }
-    });
+      });
+    } catch (error) {
+      throw toStoreError(error, operation, this.#path);
+    }
   }
 }
 

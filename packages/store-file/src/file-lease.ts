@@ -10,51 +10,52 @@ interface Lease {
   expiresAt: number;
 }
 
-/** Runs `body` while holding the store's cross-process file lock. */
-export type Locked = <T>(body: () => Promise<T>) => Promise<T>;
+/** Runs `body` while holding the store's lock file, with the lease directory and the write fence. */
+export type Locked = <T>(body: (context: { leaseDir: string; assertHeld(): Promise<void> }) => Promise<T>) => Promise<T>;
 
 /**
- * RefreshLock as one lease file per key in `<path>.leases/` (named by the key's SHA-256, so any key
+ * RefreshLock as one lease file per key in `<target>.leases/` (named by the key's SHA-256, so any key
  * is a safe file name and none is written in clear). Each file records `{ owner, expiresAt }`.
  * Reads and writes of lease files happen under the store's cross-process lock, so two processes can
  * never both find a lease free. An expired lease is free: a crashed holder blocks others for at most
  * its ttl. Processes share one clock (same host, or hosts with synchronised clocks).
  */
 export class FileLease implements RefreshLock {
-  readonly #dir: string;
   readonly #locked: Locked;
   readonly #now: () => number;
 
-  constructor(dir: string, locked: Locked, now: () => number) {
-    this.#dir = dir;
+  constructor(locked: Locked, now: () => number) {
     this.#locked = locked;
     this.#now = now;
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#locked(async () => {
-      const file = this.#file(key);
+    return this.#locked(async ({ leaseDir, assertHeld }) => {
+      const file = leaseFile(leaseDir, key);
       const now = this.#now();
       const held = await readLease(file);
       if (held !== null && held.owner !== owner && held.expiresAt > now) return false;
-      await mkdir(this.#dir, { recursive: true, mode: DIR_MODE });
+      await mkdir(leaseDir, { recursive: true, mode: DIR_MODE });
       // Not fsynced: a lease only has to outlive a process crash (the page cache does), and after a
-      // machine crash every holder is gone anyway.
-      await writeFileAtomic(file, JSON.stringify({ owner, expiresAt: Math.ceil(now + ttlMs) } satisfies Lease), { durable: false });
+      // machine crash every holder is gone anyway. Fenced like the token file: a writer that lost the
+      // lock cannot grant a lease someone else holds.
+      await writeFileAtomic(file, JSON.stringify({ owner, expiresAt: Math.ceil(now + ttlMs) } satisfies Lease), { durable: false, beforeRename: assertHeld });
       return true;
     });
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.#locked(async () => {
-      const file = this.#file(key);
-      if ((await readLease(file))?.owner === owner) await unlinkIfPresent(file);
+    await this.#locked(async ({ leaseDir, assertHeld }) => {
+      const file = leaseFile(leaseDir, key);
+      if ((await readLease(file))?.owner !== owner) return;
+      await assertHeld();
+      await unlinkIfPresent(file);
     });
   }
+}
 
-  #file(key: string): string {
-    return join(this.#dir, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
-  }
+function leaseFile(dir: string, key: string): string {
+  return join(dir, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
 }
 
 /** The lease in `file`, or null when there is none (or it is unreadable: a lease is only a hint). */

@@ -1,42 +1,66 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, stat, unlink } from 'node:fs/promises';
+import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { threadId } from 'node:worker_threads';
 import { TokenStoreError } from '@tokenstore/core';
 import { FILE_MODE, tempPath } from './atomic-write.js';
-import { HOST, isProcessAlive } from './process-liveness.js';
+import { BOOT_ID, currentTask, HOST, taskLiveness, type Liveness } from './process-liveness.js';
 
 export interface LockFileOptions {
   /** How long `acquire` waits for a live holder before failing with STORE_UNAVAILABLE. */
   timeoutMs: number;
-  /** A lock older than this is stale whatever its pid (a hung holder, or one on another host). */
+  /**
+   * How long a holder whose liveness this host cannot check (another host, no /proc) may go without
+   * a heartbeat before its lock is stale. Holders this host can check are never stale while alive.
+   */
   staleMs: number;
 }
 
+/** Who holds a lock: enough to tell, on this host, whether that very thread still runs. */
 interface Holder {
   pid: number;
   host: string;
   createdAt: number;
   nonce: string;
+  /** Node's threadId inside `pid` (0: main thread). Absent in locks of older FileStore versions. */
+  thread?: number;
+  /** The OS thread (Linux): tid and start time, so a reused pid or tid is not taken for the holder. */
+  tid?: number;
+  start?: string;
+  boot?: string;
+}
+
+/** A lock this thread holds: release it, or check (right before a write) that it is still ours. */
+export interface HeldLock {
+  /** Throws STORE_UNAVAILABLE unless the lock file at the path is still the one this acquire created. */
+  assertHeld(): Promise<void>;
+  release(): Promise<void>;
+  /** Whether a stale lock had to be broken to get this one (a writer died: sweep its leftovers). */
+  readonly brokeStale: boolean;
 }
 
 /**
- * Nonces of locks this process holds right now: a lock file with our pid but another nonce leaked.
- * Kept on globalThis so an app that loads both the ESM and the CJS build still has one set.
+ * Nonces of locks this thread holds right now: a lock file naming this very thread with another
+ * nonce leaked. Kept on globalThis so an app that loads both the ESM and the CJS build still has one
+ * set; globalThis is per thread, which is why the holder record names the thread.
  */
 const heldHere: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('@tokenstore/store-file:held-locks')] ??= new Set<string>()) as Set<string>;
 
-/** How long a `.break` file may live before another process removes it (breaking takes microseconds). */
+/** The `.break` lock's own age threshold, for a breaker this host cannot check (breaking takes microseconds). */
 const BREAKER_STALE_MS = 5_000;
 
 /**
- * A cross-process mutex: the file `<path>` exists while someone holds it, and records who
- * (`{ pid, host, createdAt, nonce }`). The file is born complete: the holder record is written to a
- * temp file first and hard-linked into place, and `link` fails if the lock exists, so no reader ever
- * sees an empty lock.
+ * A mutex between threads and processes on one host: the file `<path>` exists while someone holds it,
+ * and records who (pid, Node thread id, the OS thread's tid and start time, host, boot, nonce). The
+ * file is born complete: written to a temp file, then hard-linked into place (`link` fails if the
+ * lock exists).
  *
- * Stale detection: a lock is stale when its pid is dead on this host, or when it is older than
- * `staleMs`. Breaking a stale lock happens under a second, short-lived lock (`<path>.break`) and only
- * if the lock still holds the same nonce, so two waiters that both saw the same stale lock cannot
- * delete the fresh lock one of them took in the meantime.
+ * A lock is stale only when its holder is provably gone: its process or thread no longer runs, or the
+ * pid/tid now names another thread (its start time differs), or the host rebooted since. A live
+ * holder is waited for however long it holds (a stopped or paused one too), up to `timeoutMs`. Only
+ * where this host cannot check (another host, no /proc, a lock of an older version) is age the rule:
+ * the holder touches the lock's mtime every `staleMs / 4`, so a lock without a heartbeat for `staleMs`
+ * is stale. Because such a takeover can hit a holder that is merely paused, writers also check
+ * `assertHeld()` right before they rename anything into place (see FileBackend).
  */
 export class LockFile {
   readonly path: string;
@@ -47,18 +71,16 @@ export class LockFile {
     this.#options = options;
   }
 
-  /** Waits for the lock; resolves to its release function and whether a stale lock had to be broken. */
-  async acquire(): Promise<{ release: () => Promise<void>; brokeStale: boolean }> {
+  /** Waits for the lock (STORE_UNAVAILABLE after timeoutMs). */
+  async acquire(): Promise<HeldLock> {
     const deadline = Date.now() + this.#options.timeoutMs;
     let brokeStale = false;
     for (let attempt = 0; ; attempt++) {
-      const holder: Holder = { pid: process.pid, host: HOST, createdAt: Date.now(), nonce: randomBytes(12).toString('hex') };
-      if (await createExclusive(this.path, JSON.stringify(holder))) {
-        heldHere.add(holder.nonce);
-        return { release: () => this.#release(holder.nonce), brokeStale };
-      }
+      const holder = newHolder();
+      const handle = await createExclusive(this.path, JSON.stringify(holder));
+      if (handle !== null) return this.#held(handle, holder.nonce, brokeStale);
       const seen = await readHolder(this.path);
-      if (seen !== 'gone' && this.#isStale(seen)) {
+      if (seen !== 'gone' && isStale(seen, this.#options.staleMs)) {
         brokeStale = (await this.#breakStale(seen)) || brokeStale;
         continue;
       }
@@ -70,42 +92,132 @@ export class LockFile {
     }
   }
 
-  async #release(nonce: string): Promise<void> {
-    heldHere.delete(nonce);
-    const seen = await readHolder(this.path);
-    // Not ours any more (someone judged us stale and broke it): leave their lock alone.
-    if (seen !== 'gone' && seen.holder?.nonce === nonce) await unlinkIfPresent(this.path);
+  async #held(handle: FileHandle, nonce: string, brokeStale: boolean): Promise<HeldLock> {
+    heldHere.add(nonce);
+    let dev: number;
+    let ino: number;
+    try {
+      ({ dev, ino } = await handle.stat());
+    } catch (error) {
+      heldHere.delete(nonce);
+      await unlinkIfPresent(this.path).finally(() => handle.close());
+      throw error;
+    }
+    // The heartbeat goes through our own descriptor: if the lock was taken over, it touches our
+    // orphaned inode, never the successor's lock.
+    const heartbeat = setInterval(() => {
+      const now = new Date();
+      handle.utimes(now, now).catch(() => undefined);
+    }, Math.max(1, this.#options.staleMs / 4));
+    heartbeat.unref();
+    const isOurs = async () => {
+      const info = await stat(this.path).catch(() => null);
+      return info !== null && info.ino === ino && info.dev === dev;
+    };
+    let released = false;
+    return {
+      brokeStale,
+      assertHeld: async () => {
+        if (released || !(await isOurs())) {
+          throw new TokenStoreError('STORE_UNAVAILABLE', `FileStore: lost lock file ${this.path} to another writer (this one was judged stale); nothing was written`);
+        }
+      },
+      release: async () => {
+        if (released) return;
+        released = true;
+        clearInterval(heartbeat);
+        heldHere.delete(nonce);
+        try {
+          // Compared by inode (ours is still open, so no other file can have it): a successor's lock is
+          // left alone. On this host nobody replaces the lock of a live holder, so it cannot change
+          // between this check and the unlink.
+          if (await isOurs()) await unlinkIfPresent(this.path);
+        } finally {
+          await handle.close();
+        }
+      },
+    };
   }
 
-  #isStale(seen: Seen): boolean {
-    const { holder, mtimeMs } = seen;
-    if (holder === null) return Date.now() - mtimeMs > this.#options.staleMs; // not written by a LockFile
-    if (Date.now() - holder.createdAt > this.#options.staleMs) return true;
-    if (holder.host !== HOST) return false;
-    if (holder.pid === process.pid) return !heldHere.has(holder.nonce); // leaked by this process
-    return !isProcessAlive(holder.pid);
-  }
-
-  /** Removes the stale lock `seen` unless it changed meanwhile. True when this call removed it. */
+  /**
+   * Removes the stale lock `seen`, never another: under the `.break` mutex, only if the lock is still
+   * the file judged stale, and by renaming it to a name of our own and comparing again; if a new
+   * holder's lock was moved instead, it is linked back into place. True when this call removed it.
+   */
   async #breakStale(seen: Seen): Promise<boolean> {
-    const breaker = `${this.path}.break`;
-    const me: Holder = { pid: process.pid, host: HOST, createdAt: Date.now(), nonce: randomBytes(12).toString('hex') };
-    if (!(await createExclusive(breaker, JSON.stringify(me)))) {
-      // Someone else is breaking it right now; a breaker that died mid-way is removed after a while.
-      const other = await readHolder(breaker);
-      if (other !== 'gone' && isBreakerStale(other)) await unlinkIfPresent(breaker);
+    const breakerPath = `${this.path}.break`;
+    const breaker = await createExclusive(breakerPath, JSON.stringify(newHolder()));
+    if (breaker === null) {
+      // Someone else is breaking it right now; a breaker provably gone (or silent for long) is removed.
+      const other = await readHolder(breakerPath);
+      if (other !== 'gone' && isStale(other, BREAKER_STALE_MS)) await removeIfSame(breakerPath, other);
       else await sleep(1);
       return false;
     }
     try {
+      // Under `.break` nobody else breaks, and a dead holder does not release: if the lock is still
+      // the one judged stale, it stays so until we remove it. (Another waiter that judged the same
+      // lock stale may get `.break` after we released it and a new holder took the lock: this check
+      // is what keeps it from touching the new lock.)
       const again = await readHolder(this.path);
       if (again === 'gone' || again.raw !== seen.raw || again.ino !== seen.ino) return false;
-      await unlinkIfPresent(this.path);
-      return true;
+      // Rename, then compare, rather than unlink: should this breaker have been paused right here for
+      // longer than BREAKER_STALE_MS (only for a breaker this host cannot check), the file moved may be
+      // a new holder's lock, and it goes back. A temp-file name: the sweep removes it if we die now.
+      const moved = tempPath(this.path);
+      try {
+        await rename(this.path, moved);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw error;
+      }
+      const got = await readHolder(moved);
+      if (got !== 'gone' && got.ino === seen.ino && got.raw === seen.raw) {
+        await unlinkIfPresent(moved);
+        return true;
+      }
+      // Not the lock judged stale (its holder released and someone took a new one): put it back.
+      try {
+        await link(moved, this.path);
+      } catch (error) {
+        // EEXIST: a third writer took the free path in between. The holder we moved then fails its
+        // assertHeld() before writing, so the two never both write.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      await unlinkIfPresent(moved);
+      return false;
     } finally {
-      await unlinkIfPresent(breaker);
+      await breaker.close();
+      await unlinkIfPresent(breakerPath);
     }
   }
+}
+
+function newHolder(): Holder {
+  const task = currentTask();
+  return {
+    pid: process.pid,
+    host: HOST,
+    createdAt: Date.now(),
+    nonce: randomBytes(12).toString('hex'),
+    thread: threadId,
+    ...(task === null ? {} : { tid: task.tid, start: task.start }),
+    ...(BOOT_ID === null ? {} : { boot: BOOT_ID }),
+  };
+}
+
+/** The rules in the class comment. `staleMs` applies only where the holder's liveness is unknown. */
+function isStale(seen: Seen, staleMs: number): boolean {
+  const { holder } = seen;
+  const silentFor = Date.now() - seen.mtimeMs; // the heartbeat keeps a live holder's mtime fresh
+  if (holder === null) return silentFor > staleMs; // not written by a LockFile
+  if (holder.host !== HOST) return silentFor > staleMs;
+  if (holder.boot !== undefined && BOOT_ID !== null && holder.boot !== BOOT_ID) return true;
+  if (holder.pid === process.pid && holder.thread === threadId) return !heldHere.has(holder.nonce); // leaked by this thread
+  const liveness: Liveness = taskLiveness(holder.pid, holder.tid !== undefined && holder.start !== undefined ? { tid: holder.tid, start: holder.start } : null);
+  if (liveness === 'gone') return true;
+  if (liveness === 'alive') return false;
+  return silentFor > staleMs;
 }
 
 interface Seen {
@@ -142,48 +254,57 @@ function parseHolder(raw: string): Holder | null {
   return null;
 }
 
-function isBreakerStale(seen: Seen): boolean {
-  const { holder } = seen;
-  if (holder === null) return Date.now() - seen.mtimeMs > BREAKER_STALE_MS;
-  if (Date.now() - holder.createdAt > BREAKER_STALE_MS) return true;
-  return holder.host === HOST && holder.pid !== process.pid && !isProcessAlive(holder.pid);
+/** Removes the `.break` lock `seen` only if it is still that file (same rename-and-check as above). */
+async function removeIfSame(path: string, seen: Seen): Promise<void> {
+  const moved = tempPath(path);
+  try {
+    await rename(path, moved);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const got = await readHolder(moved);
+  if (got === 'gone' || got.ino !== seen.ino) await link(moved, path).catch(() => undefined);
+  await unlinkIfPresent(moved);
 }
 
 /**
- * Creates `path` with `content` only if it does not exist: via a temp file and `link` (atomic, and
- * the file is complete from its first instant). Filesystems without hard links fall back to
- * O_CREAT|O_EXCL, where a reader may briefly see an empty file (treated as not-yet-stale).
+ * Creates `path` with `content` only if it does not exist, and returns an open handle on it (null
+ * when it exists): via a temp file and `link` (atomic, and the file is complete from its first
+ * instant). Filesystems without hard links fall back to O_CREAT|O_EXCL, where a reader may briefly
+ * see an empty file (judged by age, so not stale yet).
  */
-async function createExclusive(path: string, content: string): Promise<boolean> {
+async function createExclusive(path: string, content: string): Promise<FileHandle | null> {
   const temp = tempPath(path);
+  let handle: FileHandle | null = await open(temp, 'wx', FILE_MODE);
   try {
-    const handle = await open(temp, 'wx', FILE_MODE);
-    try {
-      await handle.writeFile(content, 'utf8');
-    } finally {
-      await handle.close();
-    }
+    await handle.writeFile(content, 'utf8');
     try {
       await link(temp, path);
-      return true;
+      const linked = handle;
+      handle = null; // kept open: the caller's heartbeat and ownership checks use it
+      return linked;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return false;
+      if (code === 'EEXIST') return null;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error;
     }
+    let direct: FileHandle;
     try {
-      const handle2 = await open(path, 'wx', FILE_MODE);
-      try {
-        await handle2.writeFile(content, 'utf8');
-      } finally {
-        await handle2.close();
-      }
-      return true;
+      direct = await open(path, 'wx', FILE_MODE);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
       throw error;
     }
+    try {
+      await direct.writeFile(content, 'utf8');
+    } catch (error) {
+      await direct.close();
+      throw error;
+    }
+    return direct;
   } finally {
+    await handle?.close();
     await unlinkIfPresent(temp);
   }
 }

@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, TokenStoreError, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, TokenStoreError, validateRecord, type TokenRecord } from '@tokenstore/core';
 
 /**
  * The on-disk format: one JSON document, pretty-printed so a human can read and diff it.
@@ -52,7 +52,9 @@ export function parse(text: string, path: string): TokenRecord[] {
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw corrupt(`token #${index} is not an object`);
     let record: TokenRecord;
     try {
-      record = recordFromUnknown(entry as Record<string, unknown>);
+      // Core's write-side rule, not the lenient read-side one: this file stores expiresAt as a JSON
+      // number, so a numeric string (" 42 ", "-5") is a hand edit to report, never to coerce.
+      record = validateRecord(entry);
     } catch (error) {
       throw corrupt(`token #${index}: ${(error as Error).message}`);
     }

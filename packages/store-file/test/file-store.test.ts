@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { threadId } from 'node:worker_threads';
 import { OAuthToken } from '@tokenstore/core';
 import { leaseBasicsTests, rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -82,8 +83,9 @@ describe('the file', () => {
     expect(statSync(s.path).mode & 0o777).toBe(0o600);
   });
 
-  it('round-trips values byte for byte, lone surrogates included', async () => {
-    const values = ["it's", 'say "hi"', 'back\\slash', '100%_done', '{"json":[1,2]}', 'a\u0000b', 'Ünïcödé 🔑 中文', 'x'.repeat(8192), '\ud800 lone', '\r\n\t', '</script>'];
+  it('round-trips values byte for byte', async () => {
+    // NUL and lone surrogates are refused by core before any write (one string rule for every store).
+    const values = ["it's", 'say "hi"', 'back\\slash', '100%_done', '{"json":[1,2]}', 'Ünïcödé 🔑 中文', 'x'.repeat(8192), '\r\n\t', '</script>', '\u2028\u2029'];
     const s = store();
     const ids: string[] = [];
     for (const [i, v] of values.entries()) {
@@ -108,6 +110,12 @@ describe('a corrupt file', () => {
     'a token without id': JSON.stringify({ format: FORMAT, version: 1, tokens: [{ accessToken: SECRET }] }),
     'a mistyped field': JSON.stringify({ format: FORMAT, version: 1, tokens: [{ id: 'a', accessToken: 42 }] }),
     'a fractional expiry': JSON.stringify({ format: FORMAT, version: 1, tokens: [{ id: 'a', expiresAt: 1.5 }] }),
+    // The file stores expiresAt as a JSON number: a numeric string is a hand edit, never coerced.
+    'a padded numeric string expiry': JSON.stringify({ format: FORMAT, version: 1, tokens: [{ id: 'a', expiresAt: ' 42 ' }] }),
+    'a negative numeric string expiry': JSON.stringify({ format: FORMAT, version: 1, tokens: [{ id: 'a', expiresAt: '-5' }] }),
+    'a numeric string expiry': JSON.stringify({ format: FORMAT, version: 1, tokens: [{ id: 'a', expiresAt: '1712345678901' }] }),
+    'an escaped lone surrogate': `{"format":"${FORMAT}","version":1,"tokens":[{"id":"a","accessToken":"${SECRET}\\ud800"}]}`,
+    'an escaped NUL': `{"format":"${FORMAT}","version":1,"tokens":[{"id":"a","userName":"u\\u0000"}]}`,
     'bytes that are not UTF-8': Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
   };
   for (const [name, content] of Object.entries(cases)) {
@@ -124,6 +132,14 @@ describe('a corrupt file', () => {
       expect(tempFiles()).toEqual([]);
     });
   }
+
+  it('names the field in the message: a numeric string expiry is reported, not coerced', async () => {
+    const s = store();
+    writeFileSync(s.path, JSON.stringify({ format: FORMAT, version: 1, tokens: [{ id: 'a', expiresAt: ' 42 ' }] }));
+    const error = await rejectsWith(s.getTokens(), 'STORE_CORRUPT');
+    expect(error.message).toContain('token #0');
+    expect(error.message).toContain('"expiresAt" must be an integer number');
+  });
 
   it('is served again once a human repairs it', async () => {
     const s = store();
@@ -172,6 +188,18 @@ describe('reads from memory, reloaded when the file changes', () => {
 });
 
 describe('the lock file', () => {
+  /** The holder record a LockFile in the main thread of `pid` writes (Linux: with its start time). */
+  function holderOf(pid: number): Record<string, unknown> {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return { pid, host: hostname(), createdAt: Date.now(), nonce: `n-${pid}`, thread: 0, tid: pid, start, boot };
+  }
+
+  async function waitForStat(pid: number) {
+    while (!existsSync(`/proc/${pid}/stat`)) await new Promise((r) => setTimeout(r, 5));
+  }
+
   function writeLock(path: string, holder: Record<string, unknown> | string, ageMs = 0) {
     writeFileSync(`${path}.lock`, typeof holder === 'string' ? holder : JSON.stringify(holder));
     if (ageMs) {
@@ -209,18 +237,51 @@ describe('the lock file', () => {
     }
   });
 
-  it('a lock older than staleLockMs is broken even if its pid is alive (hung holder, pid reuse)', async () => {
-    const s = store({ staleLockMs: 1000 });
-    writeLock(s.path, { pid: process.ppid, host: hostname(), createdAt: Date.now() - 5000, nonce: 'old' });
-    await s.saveToken(new OAuthToken({ accessToken: 'a' }));
-    expect(await s.getTokens()).toHaveLength(1);
+  it('a live holder is waited for however old its lock and its heartbeat; then STORE_UNAVAILABLE', async () => {
+    const s = store({ staleLockMs: 100, lockTimeoutMs: 400 });
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await waitForStat(holder.pid!);
+      writeLock(s.path, { ...holderOf(holder.pid!), createdAt: Date.now() - 60_000 }, 60_000);
+      await rejectsWith(s.saveToken(new OAuthToken({ accessToken: 'a' })), 'STORE_UNAVAILABLE');
+      expect(existsSync(`${s.path}.lock`)).toBe(true);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
-  it('a lock from another host is judged by age only', async () => {
+  it('a lock whose pid now names another process (other start time: pid reuse) is broken at once', async () => {
+    const s = store({ lockTimeoutMs: 5_000 });
+    writeLock(s.path, { ...holderOf(process.ppid), start: '1' });
+    await s.saveToken(new OAuthToken({ accessToken: 'a' }));
+    expect(existsSync(`${s.path}.lock`)).toBe(false);
+  });
+
+  it('a lock from before a reboot (other boot id) is broken at once', async () => {
+    const s = store({ lockTimeoutMs: 5_000 });
+    writeLock(s.path, { ...holderOf(process.ppid), boot: 'another-boot' });
+    await s.saveToken(new OAuthToken({ accessToken: 'a' }));
+  });
+
+  it('a lock of a thread of this process that is gone (tid no longer a task of ours) is broken at once', async () => {
+    const s = store({ lockTimeoutMs: 5_000 });
+    writeLock(s.path, { ...holderOf(process.pid), thread: 999_999, tid: deadPid() });
+    await s.saveToken(new OAuthToken({ accessToken: 'a' }));
+  });
+
+  it('a lock whose holder this host cannot check (older format: no start time) is stale after staleLockMs without heartbeat', async () => {
     const s = store({ staleLockMs: 1000, lockTimeoutMs: 200 });
-    writeLock(s.path, { pid: deadPid(), host: `not-${hostname()}`, createdAt: Date.now(), nonce: 'remote' });
+    writeLock(s.path, { pid: process.ppid, host: hostname(), createdAt: Date.now(), nonce: 'old-format' });
     await rejectsWith(s.saveToken(new OAuthToken({ accessToken: 'a' })), 'STORE_UNAVAILABLE');
-    writeLock(s.path, { pid: deadPid(), host: `not-${hostname()}`, createdAt: Date.now() - 5000, nonce: 'remote' });
+    writeLock(s.path, { pid: process.ppid, host: hostname(), createdAt: Date.now(), nonce: 'old-format' }, 5000);
+    await s.saveToken(new OAuthToken({ accessToken: 'a' }));
+  });
+
+  it('a lock from another host is judged by its heartbeat (mtime) only', async () => {
+    const s = store({ staleLockMs: 1000, lockTimeoutMs: 200 });
+    writeLock(s.path, { pid: deadPid(), host: `not-${hostname()}`, createdAt: Date.now() - 60_000, nonce: 'remote' });
+    await rejectsWith(s.saveToken(new OAuthToken({ accessToken: 'a' })), 'STORE_UNAVAILABLE');
+    writeLock(s.path, { pid: deadPid(), host: `not-${hostname()}`, createdAt: Date.now(), nonce: 'remote' }, 5000);
     await s.saveToken(new OAuthToken({ accessToken: 'a' }));
   });
 
@@ -232,9 +293,9 @@ describe('the lock file', () => {
     await s.saveToken(new OAuthToken({ accessToken: 'a' }));
   });
 
-  it('a lock this process leaked (our pid, a nonce we do not hold) is broken', async () => {
+  it('a lock this thread leaked (this pid and thread, a nonce it does not hold) is broken', async () => {
     const s = store({ lockTimeoutMs: 200 });
-    writeLock(s.path, { pid: process.pid, host: hostname(), createdAt: Date.now(), nonce: 'leaked' });
+    writeLock(s.path, { ...holderOf(process.pid), thread: threadId, nonce: 'leaked' });
     await s.saveToken(new OAuthToken({ accessToken: 'a' }));
   });
 
