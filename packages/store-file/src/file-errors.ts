@@ -9,7 +9,7 @@ export function toStoreError(error: unknown, operation: string, path: string): T
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string') {
     if (UNAVAILABLE.has(code)) return new TokenStoreError('STORE_UNAVAILABLE', `FileStore: ${operation} failed on ${path} (${code})`, { cause: error });
-    if (code === 'EISDIR' || code === 'ENOTDIR') {
+    if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'ELOOP') {
       return new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${operation} failed: ${path} is not a usable file path (${code})`, { cause: error });
     }
     return new TokenStoreError('STORE_FAILURE', `FileStore: ${operation} failed on ${path} (${code})`, { cause: error });
