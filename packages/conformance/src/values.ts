@@ -139,3 +139,15 @@ export function multibyteOfBytes(prefix: string, bytes: number): string {
   for (; size < bytes; size++) parts.push('x');
   return parts.join('');
 }
+
+/**
+ * Strings no store may accept: lone surrogates (high, low, a reversed pair, a high one at the end) have
+ * no UTF-8 form, so a driver silently stores U+FFFD instead and the value then matches another one;
+ * NUL cannot be stored by PostgreSQL text. Core's rule rejects them all with INVALID_ARGUMENT.
+ */
+export const UNSTORABLE_STRINGS = ['x\uD800y', 'x\uDC00y', '\uDC00\uD800', 'ends\uD83D', 'nul\u0000inside'];
+
+/** What a lossy UTF-8 encoding makes of a value (lone surrogates become U+FFFD). */
+export function utf8Twin(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}

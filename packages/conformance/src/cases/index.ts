@@ -4,10 +4,12 @@ import { deleteCases } from './delete.js';
 import { errorCases } from './errors.js';
 import { findCases } from './find.js';
 import { lockCases } from './lock.js';
+import { lockLifecycleCases } from './lock-lifecycle.js';
 import { matchCases } from './match.js';
 import { reopenCases } from './reopen.js';
 import { roundtripCases } from './roundtrip.js';
 import { saveCases } from './save.js';
+import { validationCases } from './validation.js';
 
 /** Every conformance test, in the order they are registered. */
 export const ALL_CASES: readonly ConformanceCase[] = [
@@ -19,7 +21,9 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...reopenCases,
   ...closeCases,
   ...errorCases,
+  ...validationCases,
   ...lockCases,
+  ...lockLifecycleCases,
 ];
 
 const seen = new Set<string>();

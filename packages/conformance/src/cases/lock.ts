@@ -1,25 +1,7 @@
 import type { RefreshLock } from '@tokenstore/core';
 import { sleep } from '../assertions.js';
-import type { CaseContext, ConformanceCase } from '../conformance-case.js';
-
-const LONG_TTL = 60_000;
-/** Short enough to wait for, long enough that a slow store answers well within it. */
-const SHORT_TTL = 400;
-const EXPIRY_MARGIN = 300;
-
-function lockOf(t: CaseContext): RefreshLock {
-  return t.store.lock as RefreshLock;
-}
-
-/** The lock of a second instance (openPeer), or of the same store when there is none. */
-async function peerLock(t: CaseContext): Promise<RefreshLock> {
-  const peer = await t.peer();
-  t.expect(peer.lock, 'the peer instance (openPeer) has no lock').toBeTruthy();
-  return peer.lock as RefreshLock;
-}
-
-const key = (t: CaseContext, name = 'k') => `conformance:${t.uid}:${name}`;
-const owner = (t: CaseContext, name: string) => `owner-${name}-${t.uid}`;
+import type { ConformanceCase } from '../conformance-case.js';
+import { EXPIRY_MARGIN, LONG_TTL, SHORT_TTL, key, lockOf, owner, peerLock } from './lock-helpers.js';
 
 export const lockCases: ConformanceCase[] = [
   {

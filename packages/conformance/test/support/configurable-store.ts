@@ -5,7 +5,7 @@
  * reopen tests run for real; each flaw must make the suite fail.
  */
 import { randomUUID } from 'node:crypto';
-import { OAuthToken, type RefreshLock, type TokenRecord, type TokenStore, TokenStoreError } from '@tokenstore/core';
+import { OAuthToken, type RefreshLock, type TokenRecord, type TokenStore, TokenStoreError, assertStorableString, leaseTtl, recordOfToken, validateRecord } from '@tokenstore/core';
 import type { ConformanceOptions } from '../../src/index.js';
 
 /** Each flaw, what it does, and the conformance test ids it must fail (at least). */
@@ -47,11 +47,27 @@ export const FLAWS = {
   'no-closed-state': { does: 'methods keep working after close()', mustFail: ['close.rejects-after-close'] },
   'secret-in-error': { does: "conflict errors print the token's fields, secrets included", mustFail: ['errors.no-secrets', 'save.user-binding.id-of-other-user'] },
   'lock-not-exclusive': { does: 'lock.acquire always returns true', mustFail: ['lock.acquire-exclusive', 'lock.two-instances', 'lock.concurrent-acquire'] },
-  'lock-release-any-owner': { does: 'lock.release releases whoever holds the lease', mustFail: ['lock.release-owner-only', 'lock.stale-release'] },
+  'lock-release-any-owner': { does: 'lock.release releases whoever holds the lease', mustFail: ['lock.release-owner-only', 'lock.stale-release', 'lock.stalled-holder'] },
   'lock-never-expires': { does: 'leases ignore their ttl', mustFail: ['lock.expiry'] },
   'lock-race': { does: 'lock.acquire reads the lease, yields, then writes it (check-then-set race)', mustFail: ['lock.concurrent-acquire'] },
   'lock-takeover-race': { does: 'taking over an expired lease reads it, yields, then writes it (creating one is atomic)', mustFail: ['lock.concurrent-takeover'] },
   'lock-key-case-insensitive': { does: 'lock keys are compared case-insensitively (like MySQL GET_LOCK names)', mustFail: ['lock.keys-independent'] },
+  'lock-renew-no-extend': { does: "re-acquire by the holder returns true without extending the lease", mustFail: ['lock.renewal-extends', 'lock.stalled-holder'] },
+  'lock-renew-cached': {
+    does: 'an instance answers re-acquire by an owner it granted a lease to from memory (true, without checking or extending the shared lease)',
+    mustFail: ['lock.renewal-extends', 'lock.stalled-holder'],
+  },
+  'lock-ttl-unchecked': { does: 'acquire takes any ttl (0, NaN, a string) and writes a lease with it', mustFail: ['lock.ttl.invalid'] },
+  'lock-ttl-overflow': { does: 'a huge ttl fails with STORE_FAILURE (now + ttl overflows the expiry column) instead of being clamped', mustFail: ['lock.ttl.huge'] },
+  'no-record-validation': {
+    does: "saveToken and findToken use the token's toRecord() as it comes (no type or well-formedness checks)",
+    mustFail: ['validation.invalid-record', 'validation.unstorable-strings.save', 'validation.unstorable-strings.find'],
+  },
+  'validates-after-write': { does: 'saveToken writes the record, then validates it and rejects (the bad record stays)', mustFail: ['validation.invalid-record', 'validation.unstorable-strings.save'] },
+  'utf8-lossy': {
+    does: 'strings are encoded as UTF-8 without a well-formedness check: a lone surrogate is stored and looked up as U+FFFD',
+    mustFail: ['validation.unstorable-strings.save', 'validation.unstorable-strings.find'],
+  },
 } as const satisfies Record<string, { does: string; mustFail: readonly string[] }>;
 
 export type Flaw = keyof typeof FLAWS;
@@ -73,6 +89,8 @@ export class ConfigurableStore implements TokenStore {
   readonly lock: RefreshLock;
   readonly #data: SharedData;
   readonly #flaw: Flaw | null;
+  /** lock-renew-cached: the leases this instance granted, as `key\0owner`. */
+  readonly #granted = new Set<string>();
   #closed = false;
 
   constructor(data: SharedData, flaw: Flaw | null) {
@@ -106,7 +124,7 @@ export class ConfigurableStore implements TokenStore {
     if (this.#flaw === 'find-by-id-accepts-non-string' && typeof id !== 'string') return Promise.resolve(null);
     return this.#call(() => {
       this.#assertId(id);
-      const row = id === '' ? undefined : this.#rows().find((r) => this.#eq(r.record.id, id));
+      const row = id === '' ? undefined : this.#rows().find((r) => this.#eq(r.record.id, this.#lossy(id)));
       if (row === undefined && this.#flaw === 'find-by-id-throws-unknown') throw new TokenStoreError('STORE_FAILURE', 'no such token');
       return row === undefined ? null : OAuthToken.fromRecord(row.record);
     });
@@ -130,11 +148,13 @@ export class ConfigurableStore implements TokenStore {
         }
         if (!unchecked) this.#assertUnique(stored, match.row, record);
         this.#write(match.row, stored);
+        if (this.#flaw === 'validates-after-write') recordOfToken(token);
         return OAuthToken.fromRecord(stored);
       }
       const stored = this.#normalize({ ...record, id: record.id || this.#generateId() });
       if (!unchecked) this.#assertUnique(stored, undefined, record);
       this.#write(this.#data.nextRow++, stored);
+      if (this.#flaw === 'validates-after-write') recordOfToken(token);
       return OAuthToken.fromRecord(stored);
     });
   }
@@ -146,7 +166,7 @@ export class ConfigurableStore implements TokenStore {
         this.#data.rows.clear();
         return;
       }
-      const rows = this.#rows().filter((r) => id !== '' && this.#eq(r.record.id, id));
+      const rows = this.#rows().filter((r) => id !== '' && this.#eq(r.record.id, this.#lossy(id)));
       if (rows.length === 0 && this.#flaw === 'delete-unknown-throws') throw new TokenStoreError('STORE_FAILURE', 'no such token');
       for (const r of rows) this.#data.rows.delete(r.row);
     });
@@ -189,11 +209,25 @@ export class ConfigurableStore implements TokenStore {
 
   #assertId(id: unknown): asserts id is string {
     if (typeof id !== 'string') throw this.#invalid('id must be a string');
+    // Core's string rule, as a store implementing TokenStore directly applies it.
+    if (this.#flaw !== 'utf8-lossy') assertStorableString(id, 'id');
   }
 
+  /** The record of a token to save or a probe: core's exported validator, as a direct TokenStore uses it. */
   #probe(token: unknown): TokenRecord {
     if (typeof (token as OAuthToken | null)?.toRecord !== 'function') throw this.#invalid('expected an OAuthToken');
-    return (token as OAuthToken).toRecord();
+    if (this.#flaw === 'no-record-validation' || this.#flaw === 'validates-after-write') return (token as OAuthToken).toRecord();
+    if (this.#flaw === 'utf8-lossy') {
+      const raw = (token as OAuthToken).toRecord() as unknown as Record<string, unknown>;
+      const lossy = Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, typeof v === 'string' ? this.#lossy(v) : v]));
+      return validateRecord(lossy);
+    }
+    return recordOfToken(token);
+  }
+
+  /** What a UTF-8 round trip makes of a string (utf8-lossy: lone surrogates become U+FFFD). */
+  #lossy(value: string): string {
+    return this.#flaw === 'utf8-lossy' ? Buffer.from(value, 'utf8').toString('utf8') : value;
   }
 
   #rows(): { row: number; record: TokenRecord }[] {
@@ -287,14 +321,19 @@ export class ConfigurableStore implements TokenStore {
     }
   }
 
-  #acquire(key: string, owner: string, ttlMs: number): boolean | Promise<boolean> {
+  #acquire(key: string, owner: string, requestedTtl: number): boolean | Promise<boolean> {
     const k = this.#flaw === 'lock-key-case-insensitive' ? key.toLowerCase() : key;
+    const ttlMs = this.#ttl(requestedTtl);
+    if (this.#flaw === 'lock-renew-cached' && this.#granted.has(`${k}\0${owner}`)) return true;
     const decide = (): boolean => {
       const now = Date.now();
       const lease = this.#data.leases.get(k);
       const held = lease !== undefined && lease.owner !== owner && lease.expiresAt > now && this.#flaw !== 'lock-not-exclusive';
       if (held) return false;
+      const renewal = lease !== undefined && lease.owner === owner && lease.expiresAt > now;
+      if (renewal && this.#flaw === 'lock-renew-no-extend') return true;
       this.#data.leases.set(k, { owner, expiresAt: this.#flaw === 'lock-never-expires' ? Number.POSITIVE_INFINITY : now + ttlMs });
+      this.#granted.add(`${k}\0${owner}`);
       return true;
     };
     const lease = this.#data.leases.get(k);
@@ -308,8 +347,16 @@ export class ConfigurableStore implements TokenStore {
     });
   }
 
+  /** Core's ttl rule (leaseTtl), or one of the flawed ones. */
+  #ttl(ttlMs: number): number {
+    if (this.#flaw === 'lock-ttl-unchecked') return ttlMs;
+    if (this.#flaw === 'lock-ttl-overflow' && ttlMs > 2 ** 53) throw new TokenStoreError('STORE_FAILURE', 'ConfigurableStore: lease expiry out of range');
+    return this.#flaw === 'lock-ttl-overflow' ? ttlMs : leaseTtl(ttlMs);
+  }
+
   #release(key: string, owner: string): void {
     const k = this.#flaw === 'lock-key-case-insensitive' ? key.toLowerCase() : key;
+    this.#granted.delete(`${k}\0${owner}`);
     if (this.#flaw === 'lock-release-any-owner' || this.#data.leases.get(k)?.owner === owner) this.#data.leases.delete(k);
   }
 }
