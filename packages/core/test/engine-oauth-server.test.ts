@@ -17,6 +17,7 @@ import {
   type TokenRefreshedEvent,
   type TokenStore,
 } from '../src/index.js';
+import { slowSaves } from './helpers/lease-faults.js';
 import { grantToken, rawRefresh, rawRevoke, serveDuringTests, startServer, type OAuthTestServer } from './helpers/oauth.js';
 
 let server: OAuthTestServer;
@@ -234,6 +235,23 @@ describe('against oidc-provider', () => {
     expect(new Set(tokens).size).toBe(1);
     expect(server.counts.refresh).toBe(1);
     expect(server.counts.invalidGrant).toBe(0);
+  });
+
+  it('a save slower than the lease ttl: the heartbeat keeps the lease, one token request, both instances get the same token', async () => {
+    // Rotation with reuse detection is on: a second refresh with the spent token would revoke the grant.
+    const { store, id } = await authorised('slow-save');
+    await expireStored(store, id);
+    const slow = slowSaves(store, 500);
+    const refresh = { lockTtlMs: 300, timeoutMs: 250, lockPollMs: 10, lockWaitMs: 5000 };
+    const a = await Initializer.initialize({ environment, store: slow, token: { id }, refresh });
+    const b = await Initializer.initialize({ environment, store: slow, token: { id }, refresh });
+    server.resetCounts();
+
+    const [fromA, fromB] = await Promise.all([a.getAccessToken(), b.getAccessToken()]);
+    expect(fromB).toBe(fromA);
+    expect(server.counts.refresh).toBe(1);
+    expect(server.counts.invalidGrant).toBe(0);
+    expect((await store.findTokenById(id))?.accessToken).toBe(fromA);
   });
 
   it('control: without a lock, two registries refresh twice (non-rotating server)', async () => {

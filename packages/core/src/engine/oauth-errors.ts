@@ -23,6 +23,18 @@ export const OAuthErrorCode = {
   TRANSPORT_ERROR: 'TRANSPORT_ERROR',
   /** The store's refresh lease could not be had in time (another process holds it). */
   REFRESH_LOCK_TIMEOUT: 'REFRESH_LOCK_TIMEOUT',
+  /**
+   * This process's refresh lease lapsed (it stalled past lockTtlMs) while another process may be
+   * refreshing: it sent no further token request. Transient: the next call re-reads the store.
+   */
+  REFRESH_LEASE_LOST: 'REFRESH_LEASE_LOST',
+  /**
+   * invalid_grant right after taking over the lease from another holder, while the store still shows
+   * the refresh token that was sent: that holder may be stalled with the new token in memory, so the
+   * grant is not declared dead. Transient: the next call re-reads the store (and, if nobody else is
+   * involved, gets the definitive REAUTHORIZATION_REQUIRED).
+   */
+  REFRESH_CONFLICT: 'REFRESH_CONFLICT',
   /** A new token was obtained but could not be saved; it is kept in memory and the save is retried. */
   TOKEN_PERSIST_FAILED: 'TOKEN_PERSIST_FAILED',
   /** The token named by id or user signature is not in the store. */
@@ -129,6 +141,25 @@ export class RefreshLockTimeoutError extends TokenStoreError {
   constructor(message: string, waitedMs: number) {
     super(OAuthErrorCode.REFRESH_LOCK_TIMEOUT, message);
     this.waitedMs = waitedMs;
+  }
+}
+
+/** See OAuthErrorCode.REFRESH_LEASE_LOST. */
+export class RefreshLeaseLostError extends TokenStoreError {
+  constructor(message: string) {
+    super(OAuthErrorCode.REFRESH_LEASE_LOST, message);
+  }
+}
+
+/** See OAuthErrorCode.REFRESH_CONFLICT. Carries the server's answer (status, oauthError) as its cause. */
+export class RefreshConflictError extends TokenStoreError {
+  readonly tokenId: string | undefined;
+  readonly userName: string | undefined;
+
+  constructor(message: string, options: { cause?: unknown; tokenId?: string; userName?: string } = {}) {
+    super(OAuthErrorCode.REFRESH_CONFLICT, message, { cause: options.cause });
+    this.tokenId = options.tokenId;
+    this.userName = options.userName;
   }
 }
 

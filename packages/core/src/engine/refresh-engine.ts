@@ -4,26 +4,32 @@
  * 1. a valid token cached in memory is returned with no I/O;
  * 2. otherwise one refresh per token key runs in the process (single-flight), every caller awaits it;
  * 3. with `store.lock` the flight takes the store's lease (random owner, ttl > HTTP timeout, renewed
- *    before each retry), re-reads the store and adopts a token another process already refreshed;
+ *    by a heartbeat every ttl/3 while held: see refresh-lease.ts), re-reads the store and adopts a
+ *    token another process already refreshed;
  * 4. otherwise it refreshes (keeping the old refresh token when the response has none) or exchanges the
- *    grant token (once, never retried), saves, and only then releases the lease and emits events;
+ *    grant token (once, never retried), saves, releases the lease and only then emits tokenRefreshed;
  * 5. invalid_grant re-reads the store before giving up with ReauthorizationRequiredError, and never
- *    deletes the record; transient failures are retried boundedly with backoff and jitter.
+ *    deletes the record; transient failures are retried boundedly with backoff and jitter;
+ * 6. a lease that was lost (the holder stalled past its ttl) fences: no further token request, and a
+ *    newer token a successor saved is adopted rather than overwritten.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { TokenStoreError, isTokenStoreError } from '../errors.js';
 import { OAuthToken } from '../oauth-token.js';
-import type { RefreshLock, TokenStore } from '../token-store.js';
-import type { TokenEvents, RefreshReason } from './events.js';
+import type { TokenStore } from '../token-store.js';
+import type { TokenEvents, RefreshReason, TokenRefreshedEvent } from './events.js';
 import type { SafeLogger } from './logger.js';
 import {
   InvalidGrantError,
   ReauthorizationRequiredError,
+  RefreshConflictError,
+  RefreshLeaseLostError,
   RefreshLockTimeoutError,
   TokenNotFoundError,
   TokenPersistError,
   TransportError,
 } from './oauth-errors.js';
+import { RefreshLease } from './refresh-lease.js';
 import { backoffDelay, sleep } from './retry.js';
 import type { RefreshRegistry } from './single-flight.js';
 import type { TokenEndpointClient, TokenResponse } from './token-endpoint.js';
@@ -110,13 +116,11 @@ interface FlightResult {
   /** Known when the token came from the server in this flight. */
   lifetimeMs: number | undefined;
   persistError: TokenPersistError | undefined;
+  /** Set when this flight saved a token from the server: emitted once the lease is released. */
+  refreshed?: TokenRefreshedEvent;
 }
 
-interface Lease {
-  lock: RefreshLock;
-  key: string;
-  owner: string;
-}
+type Lease = RefreshLease;
 
 /** The single-flight / lease key of a token: its record id once stored, else a stable derivation. */
 export function tokenKey(token: OAuthToken): string {
@@ -300,6 +304,8 @@ export class RefreshEngine {
         () => this.#refreshedElsewhere(rejected),
       );
       this.#adopt(result);
+      // After the lease is released (withLease returned): listeners may take their time.
+      if (result.refreshed) this.#ctx.events.emit('tokenRefreshed', result.refreshed);
       if (result.persistError) {
         this.#ctx.events.emit('refreshFailed', { error: result.persistError, tokenId: before.id, userName: before.userSignature?.name });
       }
@@ -321,14 +327,14 @@ export class RefreshEngine {
   async #withLease<T>(key: string, body: (lease: Lease | undefined) => Promise<T>, whileWaiting?: () => Promise<T | undefined>): Promise<T> {
     const lock = this.#ctx.store.lock;
     if (!lock) return body(undefined);
-    const lease: Lease = { lock, key: `tokenstore:refresh:${key}`, owner: randomUUID() };
+    const lease = new RefreshLease(lock, `tokenstore:refresh:${key}`, randomUUID(), this.#ctx.options.lockTtlMs, this.#ctx.now);
     const early = await this.#acquire(lease, whileWaiting);
     if (early !== undefined) return early;
     try {
       return await body(lease);
     } finally {
       try {
-        await lock.release(lease.key, lease.owner);
+        await lease.release();
       } catch (error) {
         // The lease expires by itself; a failed release only delays others by its ttl.
         this.#ctx.logger.warn('could not release the refresh lease', { code: isTokenStoreError(error) ? error.code : undefined });
@@ -342,8 +348,12 @@ export class RefreshEngine {
     const started = now();
     const deadline = started + options.lockWaitMs;
     for (let attempt = 0; ; attempt++) {
-      if (await lease.lock.acquire(lease.key, lease.owner, options.lockTtlMs)) {
-        if (attempt > 0) logger.debug('refresh lease acquired after waiting', { waitedMs: now() - started, polls: attempt });
+      if (await lease.tryAcquire()) {
+        if (attempt > 0) {
+          // Someone held it: a stalled holder may have the newest token in memory (see afterInvalidGrant).
+          lease.waited = true;
+          logger.debug('refresh lease acquired after waiting', { waitedMs: now() - started, polls: attempt });
+        }
         return undefined;
       }
       const found = await whileWaiting?.();
@@ -397,6 +407,7 @@ export class RefreshEngine {
           lease,
         );
       } catch (error) {
+        if (error instanceof RefreshLeaseLostError) return this.#afterLeaseLost(error, rejected);
         if (!(error instanceof InvalidGrantError)) throw error;
         return this.#afterInvalidGrant(base, error, reason, rejected, lease, mayRecheck, refreshToken);
       }
@@ -404,6 +415,7 @@ export class RefreshEngine {
     }
     if (base.grantToken && this.#grantAttempted !== base.grantToken) {
       // Exchanged at most once per engine and never retried: a reused code can revoke what it issued.
+      if (lease && !lease.held) return this.#afterLeaseLost(this.#leaseLost(), rejected);
       this.#grantAttempted = base.grantToken;
       logger.debug('exchanging the grant token', ids);
       let response: TokenResponse;
@@ -444,8 +456,36 @@ export class RefreshEngine {
       if (this.#usable(merged, rejected)) return { token: merged, lifetimeMs: undefined, persistError: undefined };
       if (mayRecheck) return this.#obtain(merged, reason, rejected, lease, false);
     }
+    if (lease?.waited) {
+      // We took the lease over from another holder. If it stalled past its ttl, it may hold the new
+      // token in memory and save it yet: the grant is not proven dead, so nothing is marked dead and
+      // the next call (re-reading the store, not waiting for anyone) decides.
+      const user = base.userSignature?.name;
+      this.#ctx.logger.warn('invalid_grant after taking over the refresh lease; not declaring the grant dead', describe(base));
+      throw new RefreshConflictError(
+        `the refresh token was rejected (invalid_grant) right after another process held the refresh lease; it may still save a newer token, so the grant is not declared dead (retry)${user ? ` (user ${user})` : ''}`,
+        { cause: error, tokenId: base.id, userName: user },
+      );
+    }
     this.#deadRefreshToken = used;
     throw this.#reauthorization(base, error, 'the refresh token was rejected (invalid_grant)');
+  }
+
+  #leaseLost(): RefreshLeaseLostError {
+    return new RefreshLeaseLostError(
+      'the refresh lease lapsed (this process stalled past lockTtlMs) while another process may be refreshing: no further token request was sent (retry)',
+    );
+  }
+
+  /** Fenced: a successor may be refreshing. Use what it saved if that is usable, else say so. */
+  async #afterLeaseLost(error: RefreshLeaseLostError, rejected: string | undefined): Promise<FlightResult> {
+    const found = await this.#refreshedElsewhere(rejected);
+    if (found) {
+      this.#ctx.logger.debug('refresh lease lost; using the token the new holder saved', describe(found.token));
+      return found;
+    }
+    this.#ctx.logger.warn('refresh lease lost; no token request sent', describe(this.#token));
+    throw error;
   }
 
   #reauthorization(base: OAuthToken, cause: InvalidGrantError | undefined, why = 'the refresh token is no longer accepted'): ReauthorizationRequiredError {
@@ -461,7 +501,7 @@ export class RefreshEngine {
   }
 
   async #persist(base: OAuthToken, response: TokenResponse, reason: RefreshReason, lease: Lease | undefined): Promise<FlightResult> {
-    const { logger, learned, options } = this.#ctx;
+    const { logger, learned } = this.#ctx;
     logger.addSecrets(response.accessToken, response.refreshToken);
     learned.lifetimeMs = response.expiresInMs;
     const rotated = base.refreshToken !== undefined && response.refreshToken !== undefined && response.refreshToken !== base.refreshToken;
@@ -473,10 +513,18 @@ export class RefreshEngine {
       tokenType: response.tokenType ?? base.tokenType,
       scope: response.scope ?? base.scope,
     });
-    if (lease) {
-      // The request may have used much of the lease; extend it over the save.
-      const held = await lease.lock.acquire(lease.key, lease.owner, options.lockTtlMs).catch(() => false);
-      if (!held) logger.warn('refresh lease expired before the save', describe(next));
+    if (lease && !(await lease.renew())) {
+      // A successor may have refreshed meanwhile. Never drop what the server just sent, and never
+      // replace a newer token with ours: a stored refresh token that is neither the one we sent nor
+      // the one we got was issued after ours was (the successor refreshed after we did).
+      logger.warn('refresh lease lapsed before the save; re-reading the store', describe(next));
+      const stored = await this.#reread().catch(() => null);
+      const used = base.refreshToken;
+      if (stored?.refreshToken && used !== undefined && stored.refreshToken !== used && stored.refreshToken !== next.refreshToken) {
+        const merged = mergeConfigured(stored, base);
+        logger.info('a newer token is in the store; adopting it instead of saving ours', describe(merged));
+        return { token: merged, lifetimeMs: undefined, persistError: undefined };
+      }
     }
     let saved: OAuthToken;
     try {
@@ -499,14 +547,7 @@ export class RefreshEngine {
       expiresAt: saved.expiresAt,
       expiresInMs: response.expiresInMs,
     });
-    this.#ctx.events.emit('tokenRefreshed', {
-      token: saved,
-      tokenId: saved.id,
-      userName: saved.userSignature?.name,
-      expiresAt: saved.expiresAt,
-      reason,
-      rotated,
-    });
+    result.refreshed = { token: saved, tokenId: saved.id, userName: saved.userSignature?.name, expiresAt: saved.expiresAt, reason, rotated };
     return result;
   }
 
@@ -556,9 +597,8 @@ export class RefreshEngine {
   async #withRetries<T>(request: () => Promise<T>, lease: Lease | undefined): Promise<T> {
     const { options, logger, random } = this.#ctx;
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0 && lease && !(await lease.lock.acquire(lease.key, lease.owner, options.lockTtlMs))) {
-        throw new RefreshLockTimeoutError('lost the refresh lease while retrying', 0);
-      }
+      // Fencing: never send a request once the lease may have passed to a successor.
+      if (lease && !(attempt === 0 ? lease.held : await lease.renew())) throw this.#leaseLost();
       try {
         return await request();
       } catch (error) {

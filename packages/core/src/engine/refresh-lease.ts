@@ -1,0 +1,91 @@
+/**
+ * A refresh lease held in the store's RefreshLock, with a heartbeat. While held (from acquire to
+ * release: request, retries, save) it is renewed every ttl/3, so a live holder never loses it; only a
+ * holder that stalls past its ttl (stopped process, long GC pause) or dies does.
+ *
+ * Loss is tracked conservatively, on this process's clock: a renewal proves the lease was continuous
+ * only if it *completed* before the previous grant ran out (`start + ttl` of the last successful
+ * acquire). A renewal that answers false, or one that only succeeds after that point, means a
+ * successor may have held the lease meanwhile (and may be refreshing, or may have come and gone): the
+ * lease is then lost for good, and the engine fences itself (no further token request, no blind save).
+ */
+import type { RefreshLock } from '../token-store.js';
+
+export class RefreshLease {
+  readonly key: string;
+  readonly owner: string;
+  readonly #lock: RefreshLock;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+  /** Until when (this process's clock) the last successful acquire holds the lease. */
+  #validUntil = 0;
+  #lost = false;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** True when someone else held the lease while we waited for it (see RefreshConflictError). */
+  waited = false;
+
+  constructor(lock: RefreshLock, key: string, owner: string, ttlMs: number, now: () => number) {
+    this.#lock = lock;
+    this.key = key;
+    this.owner = owner;
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  /** One attempt to take the lease; on success the heartbeat starts. */
+  async tryAcquire(): Promise<boolean> {
+    const started = this.#now();
+    if (!(await this.#lock.acquire(this.key, this.owner, this.#ttlMs))) return false;
+    this.#validUntil = started + this.#ttlMs;
+    this.#startHeartbeat();
+    return true;
+  }
+
+  /** Held right now, as far as this process can prove. Synchronous, no I/O. */
+  get held(): boolean {
+    if (!this.#lost && this.#now() >= this.#validUntil) this.#lose();
+    return !this.#lost;
+  }
+
+  /** Renews now; resolves to whether the lease is still (provably) held. Never rejects. */
+  async renew(): Promise<boolean> {
+    if (!this.held) return false;
+    const started = this.#now();
+    let granted: boolean;
+    try {
+      granted = await this.#lock.acquire(this.key, this.owner, this.#ttlMs);
+    } catch {
+      // The store did not answer: no proof either way. The lease stays held until its last grant runs out.
+      return this.held;
+    }
+    if (!granted || this.#lost || this.#now() >= this.#validUntil) {
+      this.#lose();
+      return false;
+    }
+    this.#validUntil = Math.max(this.#validUntil, started + this.#ttlMs);
+    return true;
+  }
+
+  /** Stops the heartbeat and gives the lease back (only ours: the lock checks the owner). */
+  async release(): Promise<void> {
+    this.#stopHeartbeat();
+    await this.#lock.release(this.key, this.owner);
+  }
+
+  #startHeartbeat(): void {
+    if (this.#heartbeat !== undefined) return;
+    // unref'd: a pending call keeps the process alive by its own I/O and waits; the heartbeat alone must not.
+    this.#heartbeat = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.#ttlMs / 3)));
+    (this.#heartbeat as { unref?: () => void }).unref?.();
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+
+  #lose(): void {
+    this.#lost = true;
+    this.#stopHeartbeat();
+  }
+}
