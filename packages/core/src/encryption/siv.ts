@@ -1,0 +1,46 @@
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import type { DerivedKey } from './key-ring.js';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Deterministic authenticated encryption in the SIV paradigm, from Node's primitives only:
+ * IV = HMAC-SHA256(macKey, len(aad) ‖ aad ‖ plaintext) truncated to 96 bits, then AES-256-GCM with that
+ * IV and `aad`. Equal (aad, plaintext) give equal output, which is what makes equality lookups
+ * possible; different plaintexts get different IVs except with probability ~n²/2⁹⁷ for n values.
+ * Output: iv ‖ ciphertext ‖ tag.
+ */
+export function sivSeal(key: DerivedKey, aad: Buffer, plaintext: Buffer): Buffer {
+  const iv = syntheticIv(key, aad, plaintext);
+  const cipher = createCipheriv('aes-256-gcm', key.encryptionKey, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  const body = cipher.update(plaintext);
+  const last = cipher.final();
+  return Buffer.concat([iv, body, last, cipher.getAuthTag()]);
+}
+
+/** The plaintext, or undefined when `sealed` does not authenticate under this key and aad. */
+export function sivOpen(key: DerivedKey, aad: Buffer, sealed: Buffer): Buffer | undefined {
+  if (sealed.length < IV_BYTES + TAG_BYTES) return undefined;
+  const iv = sealed.subarray(0, IV_BYTES);
+  const tag = sealed.subarray(sealed.length - TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key.encryptionKey, iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(tag);
+  let plaintext: Buffer;
+  try {
+    plaintext = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+  // GCM has authenticated it already; the IV check is SIV's own, kept so a value can only be the
+  // one deterministic encryption of its plaintext (no second valid ciphertext for one token).
+  return timingSafeEqual(iv, syntheticIv(key, aad, plaintext)) ? plaintext : undefined;
+}
+
+function syntheticIv(key: DerivedKey, aad: Buffer, plaintext: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(aad.length);
+  return createHmac('sha256', key.macKey).update(length).update(aad).update(plaintext).digest().subarray(0, IV_BYTES);
+}
