@@ -111,3 +111,5 @@ export {
 } from './engine/events.js';
 export { type RefreshOptions, tokenKey } from './engine/refresh-engine.js';
 export { Initializer, type InitializeOptions } from './engine/initializer.js';
+// Encryption at rest for any store (issue 12).
+export * from './encryption/index.js';
