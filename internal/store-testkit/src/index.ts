@@ -26,3 +26,4 @@ export { expectNoSecret } from './no-secret.js';
 export { expiresAtRoundTripTest } from './expires-at-round-trip.js';
 export { fastPathConflictTest } from './fast-path-conflict.js';
 export { keepAliveTests, type KeepAliveTestOptions } from './keep-alive.js';
+export { expectNoSecretAtRest, secretEncodings } from './secrets-at-rest.js';
