@@ -6,9 +6,13 @@ import { importZohoCsv, type ZohoImportResult } from './zoho-csv.js';
 export interface FileStoreOptions {
   /** The JSON file (created on the first write, with its directories). Relative paths resolve against the cwd at construction. */
   path: string;
-  /** How long a write waits for another process's lock before failing with STORE_UNAVAILABLE. Default 10000 ms. */
+  /** How long a write waits for a live holder's lock before failing with STORE_UNAVAILABLE. Default 10000 ms. */
   lockTimeoutMs?: number;
-  /** A lock file older than this is stale even if its pid is alive (hung holder, other host). Default 30000 ms. */
+  /**
+   * Only for a lock whose holder this host cannot check (another host or pid namespace, no /proc):
+   * stale once its heartbeat stopped this long. A holder this host can check keeps its lock while it
+   * lives, however long. Default 30000 ms.
+   */
   staleLockMs?: number;
   /** Clock for lease expiry, in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
@@ -18,9 +22,10 @@ const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 const DEFAULT_STALE_LOCK_MS = 30_000;
 
 /**
- * A TokenStore in one human-readable JSON file, safe to share between processes: atomic durable
- * writes, read-modify-write under a lock file with stale detection, reads from memory revalidated
- * by stat. `lock` is a lease file per key. See README.md for the format and the guarantees.
+ * A TokenStore in one human-readable JSON file, safe to share between the processes and threads of
+ * one host: atomic durable writes, read-modify-write under a lock file that only a provably gone
+ * holder loses, fenced right before the rename; symbolic links written through to their target;
+ * reads from memory revalidated by stat. `lock` is a lease file per key. See README.md for the format and the guarantees.
  */
 export class FileStore extends RecordTokenStore {
   /** The absolute path of the token file. */

@@ -3,7 +3,7 @@ import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promi
 import { threadId } from 'node:worker_threads';
 import { TokenStoreError } from '@tokenstore/core';
 import { FILE_MODE, tempPath } from './atomic-write.js';
-import { BOOT_ID, currentTask, HOST, taskLiveness, type Liveness } from './process-liveness.js';
+import { BOOT_ID, currentTask, HOST, PID_NAMESPACE, taskLiveness, type Liveness } from './process-liveness.js';
 
 export interface LockFileOptions {
   /** How long `acquire` waits for a live holder before failing with STORE_UNAVAILABLE. */
@@ -27,6 +27,8 @@ interface Holder {
   tid?: number;
   start?: string;
   boot?: string;
+  /** Its pid namespace (Linux): a pid from another namespace cannot be checked here. */
+  ns?: string;
 }
 
 /** A lock this thread holds: release it, or check (right before a write) that it is still ours. */
@@ -57,7 +59,8 @@ const BREAKER_STALE_MS = 5_000;
  * A lock is stale only when its holder is provably gone: its process or thread no longer runs, or the
  * pid/tid now names another thread (its start time differs), or the host rebooted since. A live
  * holder is waited for however long it holds (a stopped or paused one too), up to `timeoutMs`. Only
- * where this host cannot check (another host, no /proc, a lock of an older version) is age the rule:
+ * where this host cannot check (another host, another pid namespace, no /proc, a lock of an older
+ * version) is age the rule:
  * the holder touches the lock's mtime every `staleMs / 4`, so a lock without a heartbeat for `staleMs`
  * is stale. Because such a takeover can hit a holder that is merely paused, writers also check
  * `assertHeld()` right before they rename anything into place (see FileBackend).
@@ -203,6 +206,7 @@ function newHolder(): Holder {
     thread: threadId,
     ...(task === null ? {} : { tid: task.tid, start: task.start }),
     ...(BOOT_ID === null ? {} : { boot: BOOT_ID }),
+    ...(PID_NAMESPACE === null ? {} : { ns: PID_NAMESPACE }),
   };
 }
 
@@ -213,6 +217,7 @@ function isStale(seen: Seen, staleMs: number): boolean {
   if (holder === null) return silentFor > staleMs; // not written by a LockFile
   if (holder.host !== HOST) return silentFor > staleMs;
   if (holder.boot !== undefined && BOOT_ID !== null && holder.boot !== BOOT_ID) return true;
+  if (holder.ns !== undefined && PID_NAMESPACE !== null && holder.ns !== PID_NAMESPACE) return silentFor > staleMs; // another container
   if (holder.pid === process.pid && holder.thread === threadId) return !heldHere.has(holder.nonce); // leaked by this thread
   const liveness: Liveness = taskLiveness(holder.pid, holder.tid !== undefined && holder.start !== undefined ? { tid: holder.tid, start: holder.start } : null);
   if (liveness === 'gone') return true;

@@ -8,6 +8,12 @@ export const HOST = hostname();
 export const BOOT_ID: string | null = readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
 
 /**
+ * This process's pid namespace (Linux, e.g. `pid:[4026531836]`): containers that share a file and a
+ * host name but not a pid namespace cannot check each other's pids. Null elsewhere.
+ */
+export const PID_NAMESPACE: string | null = readLink('/proc/self/ns/pid');
+
+/**
  * Whether a process with this pid exists on this host. `kill(pid, 0)` sends nothing; it only checks.
  * EPERM means the process exists but belongs to another user: alive.
  */
@@ -76,6 +82,14 @@ function taskStart(pid: number, tid: number): string | 'missing' | null {
   // "tid (comm) state ppid ...": comm may hold spaces and parentheses, so count fields after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return fields[19] ?? null; // field 22 overall; fields[0] is field 3 (state)
+}
+
+function readLink(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function readText(path: string): string | null {

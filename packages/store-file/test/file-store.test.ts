@@ -277,6 +277,15 @@ describe('the lock file', () => {
     await s.saveToken(new OAuthToken({ accessToken: 'a' }));
   });
 
+  it('a lock from another pid namespace (a container with the same host name) is judged by its heartbeat', async () => {
+    const s = store({ staleLockMs: 1000, lockTimeoutMs: 200 });
+    // The pid is dead here, but in its own namespace it may be a live holder.
+    writeLock(s.path, { ...holderOf(process.pid), pid: deadPid(), tid: undefined, ns: 'pid:[1]' });
+    await rejectsWith(s.saveToken(new OAuthToken({ accessToken: 'a' })), 'STORE_UNAVAILABLE');
+    writeLock(s.path, { ...holderOf(process.pid), pid: deadPid(), tid: undefined, ns: 'pid:[1]' }, 5000);
+    await s.saveToken(new OAuthToken({ accessToken: 'a' }));
+  });
+
   it('a lock from another host is judged by its heartbeat (mtime) only', async () => {
     const s = store({ staleLockMs: 1000, lockTimeoutMs: 200 });
     writeLock(s.path, { pid: deadPid(), host: `not-${hostname()}`, createdAt: Date.now() - 60_000, nonce: 'remote' });
