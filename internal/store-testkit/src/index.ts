@@ -27,3 +27,4 @@ export { expiresAtRoundTripTest } from './expires-at-round-trip.js';
 export { fastPathConflictTest } from './fast-path-conflict.js';
 export { keepAliveTests, type KeepAliveTestOptions } from './keep-alive.js';
 export { expectNoSecretAtRest, secretEncodings } from './secrets-at-rest.js';
+export { encryptionAtRestTests, testEncryptionKey, type EncryptionAtRestOptions, type StoreUnderTest } from './encryption-at-rest.js';

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { isTokenStoreError } from '../errors.js';
 import { isBlank, probeIdentifiers } from '../matching.js';
 import { OAuthToken } from '../oauth-token.js';
 import { recordOfToken } from '../record-validation.js';
@@ -73,6 +74,18 @@ export class EncryptedStore implements TokenStore {
     // Validated in plaintext, before anything is written: the inner store only ever sees ciphertext.
     const record = recordOfToken(token);
     const ring = await this.keyRing();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#save(ring, record);
+      } catch (error) {
+        // The id this wrapper chose (the token had none) was taken meanwhile by another user's
+        // concurrent adoption of the same record: resolve the match again, as the store itself would.
+        if (!isBlank(record.id) || attempt >= 3 || !isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+      }
+    }
+  }
+
+  async #save(ring: KeyRing, record: TokenRecord): Promise<OAuthToken> {
     const key = ring.current;
     // The seal binds the record's id and user, so both must be known before writing. A token without
     // them resolves its match first (across every key and plaintext, so a legacy record is updated,
