@@ -1,11 +1,8 @@
-import { TokenStoreError, type RefreshLock } from '@tokenstore/core';
+import { TokenStoreError, leaseTtl, type RefreshLock } from '@tokenstore/core';
 import { Long, type Collection, type Document } from 'mongodb';
 import { lookupDigest } from './digest.js';
 import { READ_OPTIONS, isWellFormed } from './documents.js';
 import { isDuplicateKeyError } from './mongo-errors.js';
-
-/** Longest lease accepted (about 31 years); longer ttls are clamped so expiries stay safe integers. */
-const MAX_TTL_MS = 1e12;
 
 interface LeaseDocument extends Document {
   /** SHA-256 of the lock key (keys may be any length), or `record:<id digest>` for the store's own record leases. */
@@ -74,12 +71,14 @@ export class MongoLeaseLock implements RefreshLock {
    * such as `record:<digest>`, which the 64-hex-digit digests of app keys can never equal.
    */
   async acquireStoredKey(storedKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    // Core's one ttl rule (finite, > 0, clamped to 1e12 ms), so expiries stay safe integers.
+    const ttl = leaseTtl(ttlMs);
     const leases = await this.#leases();
     const current = await this.#current(leases, storedKey);
     const now = this.#now();
     if (current !== null && current.owner !== owner && current.owner !== null && current.expiresAt > now) return false;
     const gen = (current?.gen ?? 0) + 1;
-    const expiresAt = now + Math.min(ttlMs, MAX_TTL_MS);
+    const expiresAt = now + ttl;
     if (!(await this.#insert(leases, { key: storedKey, gen: Long.fromNumber(gen), owner, expiresAt: Long.fromNumber(expiresAt) }))) return false;
     // A process that stalled since reading `current` may have inserted a generation that an earlier
     // clean-up had freed; then a higher generation exists and the lease is not ours.

@@ -1,11 +1,8 @@
-import type { RefreshLock } from '@tokenstore/core';
+import { leaseTtl, type RefreshLock } from '@tokenstore/core';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { isDeadlock } from './mysql-errors.js';
 import { withOwnConnection } from './own-connection.js';
 import { sha256, type SchemaNames } from './schema.js';
-
-/** Longest lease accepted (about 31 years); longer ttls are clamped. */
-const MAX_TTL_MS = 1e12;
 
 /** Deadlock victims change nothing; trying again this often is enough to get a real answer. */
 const DEADLOCK_ATTEMPTS = 5;
@@ -56,7 +53,8 @@ export class MySQLLeaseLock implements RefreshLock {
     await this.#ready();
     const keyHash = sha256(key);
     const ownerHash = sha256(owner);
-    const ttl = Math.ceil(Math.min(ttlMs, MAX_TTL_MS));
+    // Core's one ttl rule: finite, > 0, whole ms, clamped to 1e12 ms (about 31 years).
+    const ttl = leaseTtl(ttlMs);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#tryAcquire(keyHash, ownerHash, ttl);

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { TokenStoreError, type RefreshLock } from '@tokenstore/core';
+import { TokenStoreError, leaseTtl, type RefreshLock } from '@tokenstore/core';
 import type { QueryResult } from 'pg';
 import type { SchemaNames } from './schema.js';
 
 type Query = (text: string, values: unknown[]) => Promise<QueryResult>;
-
-/** Longest lease accepted (about 31 years); longer ttls are clamped so the timestamp cannot overflow. */
-const MAX_TTL_MS = 1e12;
 
 /**
  * RefreshLock as a lease row in `<table>_leases`, shared by every process that uses the table.
@@ -38,7 +35,8 @@ export class PostgresLeaseLock implements RefreshLock {
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
     assertOwner(owner);
-    const result = await this.#query(this.#acquireSql, [keyHash(key), owner, Math.min(ttlMs, MAX_TTL_MS)]);
+    // Core's one ttl rule (finite, > 0, clamped to 1e12 ms: about 31 years, so the timestamp cannot overflow).
+    const result = await this.#query(this.#acquireSql, [keyHash(key), owner, leaseTtl(ttlMs)]);
     return result.rowCount === 1;
   }
 
