@@ -101,7 +101,7 @@ describe('retries', () => {
   it.each([
     ['non-JSON', { status: 200, text: '<html>oops</html>' }],
     ['missing access_token', { json: { token_type: 'Bearer', expires_in: 3600 } }],
-    ['unusable expires_in', { json: tokenBody(1, { expires_in: 'later' }) }],
+    ['access_token with CR/LF', { json: tokenBody(1, { access_token: 'a1\r\nx: y' }) }],
   ] as [string, Step][])('does not retry an invalid response (%s)', async (_name, step) => {
     const { fetch, sdk, store, id } = await setup([step]);
     await expect(sdk.getAccessToken()).rejects.toBeInstanceOf(InvalidTokenResponseError);

@@ -99,10 +99,21 @@ describe('TokenEndpointClient responses', () => {
     ['expires_in not numeric', { expires_in: 'soon' }],
     ['expires_in negative', { expires_in: -5 }],
     ['expires_in zero', { expires_in: 0 }],
-    ['refresh_token not a string', { refresh_token: 42 }],
-  ])('rejects %s', async (_name, extra) => {
-    const { client: c } = client([{ json: tokenBody(1, extra) }]);
-    await expect(refresh(c)).rejects.toBeInstanceOf(InvalidTokenResponseError);
+  ])('%s: a fallback lifetime of 300 s, flagged (the response, and its refresh token, are kept)', async (_name, extra) => {
+    const { client: c } = client([{ json: tokenBody(1, { ...extra, refresh_token: 'r1' }) }]);
+    expect(await refresh(c)).toMatchObject({ expiresInMs: 300_000, expiryAdjusted: 'unusable', refreshToken: 'r1' });
+  });
+
+  it('caps expires_in at 24 hours, flagged', async () => {
+    const { client: c } = client([{ json: tokenBody(1, { expires_in: 1e20 }) }]);
+    expect(await refresh(c)).toMatchObject({ expiresInMs: 86_400_000, expiryAdjusted: 'capped' });
+  });
+
+  it('drops optional fields that are not strings (refresh_token, api_domain, token_type, scope), naming them', async () => {
+    const { client: c } = client([{ json: tokenBody(1, { refresh_token: 42, api_domain: 1, token_type: false, scope: {} }) }]);
+    const result = await refresh(c);
+    expect(result).toMatchObject({ accessToken: tokenBody(1).access_token, refreshToken: undefined, apiDomain: undefined, tokenType: undefined, scope: undefined });
+    expect(result.dropped).toEqual(['refresh_token', 'api_domain', 'token_type', 'scope']);
   });
 
   it('rejects a response without access_token', async () => {

@@ -17,7 +17,7 @@ export const OAuthErrorCode = {
   INVALID_SCOPE: 'INVALID_SCOPE',
   /** Any other OAuth error the server reported (`invalid_request`, `unsupported_grant_type`, ...). */
   OAUTH_ERROR: 'OAUTH_ERROR',
-  /** The server answered, but not with a usable token (not JSON, no access_token, bad expires_in). */
+  /** The server answered, but not with a usable token (not JSON, no usable access_token, larger than 1 MiB). */
   INVALID_TOKEN_RESPONSE: 'INVALID_TOKEN_RESPONSE',
   /** Network error, timeout, HTTP 5xx, 429, `temporarily_unavailable`: see `transient` and `retryAfterMs`. */
   TRANSPORT_ERROR: 'TRANSPORT_ERROR',

@@ -21,6 +21,7 @@ import type { TokenEvents, RefreshReason, TokenRefreshedEvent } from './events.j
 import type { SafeLogger } from './logger.js';
 import {
   InvalidGrantError,
+  InvalidTokenResponseError,
   ReauthorizationRequiredError,
   RefreshConflictError,
   RefreshLeaseLostError,
@@ -32,7 +33,8 @@ import {
 import { RefreshLease } from './refresh-lease.js';
 import { backoffDelay, sleep } from './retry.js';
 import type { RefreshRegistry } from './single-flight.js';
-import type { TokenEndpointClient, TokenResponse } from './token-endpoint.js';
+import type { TokenEndpointClient } from './token-endpoint.js';
+import { salvagedRefreshToken, type TokenResponse } from './token-response.js';
 
 /** Tuning of the refresh engine. Every field is optional. */
 export interface RefreshOptions {
@@ -408,6 +410,8 @@ export class RefreshEngine {
         );
       } catch (error) {
         if (error instanceof RefreshLeaseLostError) return this.#afterLeaseLost(error, rejected);
+        const salvaged = salvagedRefreshToken(error);
+        if (salvaged !== undefined) await this.#saveRefreshTokenOnly(base, salvaged, lease);
         if (!(error instanceof InvalidGrantError)) throw error;
         return this.#afterInvalidGrant(base, error, reason, rejected, lease, mayRecheck, refreshToken);
       }
@@ -422,6 +426,8 @@ export class RefreshEngine {
       try {
         response = await client.exchangeGrantToken({ clientId: base.clientId ?? '', clientSecret: base.clientSecret, grantToken: base.grantToken, redirectUrl: base.redirectUrl });
       } catch (error) {
+        const salvaged = salvagedRefreshToken(error);
+        if (salvaged !== undefined) await this.#saveRefreshTokenOnly(base, salvaged, lease);
         if (!(error instanceof InvalidGrantError)) throw error;
         // Another process may have exchanged this very code and saved the result.
         const stored = await this.#reread();
@@ -505,27 +511,23 @@ export class RefreshEngine {
     logger.addSecrets(response.accessToken, response.refreshToken);
     learned.lifetimeMs = response.expiresInMs;
     const rotated = base.refreshToken !== undefined && response.refreshToken !== undefined && response.refreshToken !== base.refreshToken;
-    const next = base.with({
-      accessToken: response.accessToken,
-      refreshToken: response.refreshToken ?? base.refreshToken,
-      expiresAt: response.expiresAt,
-      apiDomain: response.apiDomain ?? base.apiDomain,
-      tokenType: response.tokenType ?? base.tokenType,
-      scope: response.scope ?? base.scope,
-    });
-    if (lease && !(await lease.renew())) {
-      // A successor may have refreshed meanwhile. Never drop what the server just sent, and never
-      // replace a newer token with ours: a stored refresh token that is neither the one we sent nor
-      // the one we got was issued after ours was (the successor refreshed after we did).
-      logger.warn('refresh lease lapsed before the save; re-reading the store', describe(next));
-      const stored = await this.#reread().catch(() => null);
-      const used = base.refreshToken;
-      if (stored?.refreshToken && used !== undefined && stored.refreshToken !== used && stored.refreshToken !== next.refreshToken) {
-        const merged = mergeConfigured(stored, base);
-        logger.info('a newer token is in the store; adopting it instead of saving ours', describe(merged));
-        return { token: merged, lifetimeMs: undefined, persistError: undefined };
-      }
+    if (response.expiryAdjusted || response.dropped) {
+      logger.warn('token response had unusable fields; see the README for how they are treated', {
+        ...describe(base),
+        expiresIn: response.expiryAdjusted,
+        dropped: response.dropped?.join(','),
+        expiresInMs: response.expiresInMs,
+      });
     }
+    const next = this.#tokenFrom(base, response);
+    if (!next) {
+      // The token model refused what the server sent: keep at least its new refresh token.
+      const error = new InvalidTokenResponseError('token endpoint response holds values a token cannot store');
+      if (response.refreshToken !== undefined) await this.#saveRefreshTokenOnly(base, response.refreshToken, lease);
+      throw error;
+    }
+    const newer = await this.#newerInStore(base, next, lease);
+    if (newer) return { token: newer, lifetimeMs: undefined, persistError: undefined };
     let saved: OAuthToken;
     try {
       saved = await this.#save(next);
@@ -549,6 +551,68 @@ export class RefreshEngine {
     });
     result.refreshed = { token: saved, tokenId: saved.id, userName: saved.userSignature?.name, expiresAt: saved.expiresAt, reason, rotated };
     return result;
+  }
+
+  /** `base` updated with a response; undefined if the token model refuses even the essential fields. */
+  #tokenFrom(base: OAuthToken, response: TokenResponse): OAuthToken | undefined {
+    const essential = { accessToken: response.accessToken, refreshToken: response.refreshToken ?? base.refreshToken, expiresAt: response.expiresAt };
+    try {
+      return base.with({ ...essential, apiDomain: response.apiDomain ?? base.apiDomain, tokenType: response.tokenType ?? base.tokenType, scope: response.scope ?? base.scope });
+    } catch {
+      // An optional field the token model refuses (its error names the field, never the value): drop them.
+      this.#ctx.logger.warn('token response fields refused by the token model; saving without api_domain, token_type and scope', describe(base));
+    }
+    try {
+      return base.with(essential);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * With a lease that lapsed, a successor may have refreshed meanwhile: the token it saved, if the
+   * store holds a refresh token that is neither the one we sent nor the one we got (it was issued after
+   * ours). Never drop what the server just sent, and never replace a newer token with ours.
+   */
+  async #newerInStore(base: OAuthToken, ours: OAuthToken, lease: Lease | undefined): Promise<OAuthToken | undefined> {
+    if (!lease || (await lease.renew())) return undefined;
+    const { logger } = this.#ctx;
+    logger.warn('refresh lease lapsed before the save; re-reading the store', describe(ours));
+    const stored = await this.#reread().catch(() => null);
+    const used = base.refreshToken;
+    if (!stored?.refreshToken || used === undefined || stored.refreshToken === used || stored.refreshToken === ours.refreshToken) return undefined;
+    const merged = mergeConfigured(stored, base);
+    logger.info('a newer token is in the store; adopting it instead of saving ours', describe(merged));
+    return merged;
+  }
+
+  /**
+   * The response was unusable but carried a new refresh token: the server may already have spent the
+   * one we sent, so persist the new one (no access token, no expiry: the next call refreshes with it).
+   * Best effort: the caller gets the response's error either way.
+   */
+  async #saveRefreshTokenOnly(base: OAuthToken, refreshToken: string, lease: Lease | undefined): Promise<void> {
+    const { logger } = this.#ctx;
+    logger.addSecrets(refreshToken);
+    let token: OAuthToken;
+    try {
+      token = base.with({ refreshToken, accessToken: null, expiresAt: null });
+    } catch {
+      logger.error('token response refused, and its new refresh token cannot be stored either', describe(base));
+      return;
+    }
+    if (await this.#newerInStore(base, token, lease)) return;
+    try {
+      this.#token = await this.#save(token);
+      this.#pendingSave = undefined;
+      logger.warn('token response refused; its new refresh token was saved', describe(this.#token));
+    } catch (cause) {
+      // Kept in memory and retried like any unsaved token.
+      this.#token = token;
+      this.#pendingSave = token;
+      this.#nextSaveAttempt = this.#ctx.now() + this.#ctx.options.backoffMs;
+      logger.error('token response refused and its new refresh token NOT SAVED: kept in memory, the save will be retried', { ...describe(token), code: isTokenStoreError(cause) ? cause.code : undefined });
+    }
   }
 
   async #save(token: OAuthToken): Promise<OAuthToken> {

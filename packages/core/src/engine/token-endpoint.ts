@@ -4,6 +4,8 @@
  * and OAuth error parsing (a response with an `error` field is a failure even with HTTP 200, as Zoho
  * answers). Secrets travel only in the request body, never in a URL, a message or a log line.
  */
+import { isTokenStoreError } from '../errors.js';
+import { readBoundedText } from './bounded-body.js';
 import type { Environment } from './environments.js';
 import { scrubSecrets } from './logger.js';
 import {
@@ -16,6 +18,9 @@ import {
   TransportError,
   type OAuthErrorDetails,
 } from './oauth-errors.js';
+import { readTokenResponse, type TokenResponse } from './token-response.js';
+
+export type { TokenResponse } from './token-response.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -29,20 +34,6 @@ export interface TokenEndpointClientOptions {
   now?: () => number;
   /** Used when a response has no expires_in at all. Default 3600. */
   defaultExpiresInSeconds?: number;
-}
-
-/** A validated token response. */
-export interface TokenResponse {
-  accessToken: string;
-  /** Present when the server issued (or rotated to) a refresh token. */
-  refreshToken: string | undefined;
-  /** Epoch ms: the time the request was sent plus expires_in. */
-  expiresAt: number;
-  /** The lifetime the server granted, in ms. */
-  expiresInMs: number;
-  apiDomain: string | undefined;
-  tokenType: string | undefined;
-  scope: string | undefined;
 }
 
 export interface ClientCredentials {
@@ -143,27 +134,7 @@ export class TokenEndpointClient {
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidTokenResponseError(`token endpoint answered HTTP ${response.status} without a JSON object`, { status: response.status });
     }
-    return this.#validate(body as Record<string, unknown>, sentAt, response.status);
-  }
-
-  #validate(body: Record<string, unknown>, sentAt: number, status: number): TokenResponse {
-    const invalid = (why: string) => new InvalidTokenResponseError(`token endpoint response ${why}`, { status });
-    const accessToken = body.access_token;
-    if (typeof accessToken !== 'string' || accessToken === '') throw invalid('has no access_token string');
-    const refreshToken = optionalString(body.refresh_token, 'refresh_token', invalid);
-    // Zoho's older API sends expires_in in ms alongside expires_in_sec in seconds; prefer the latter.
-    const seconds = 'expires_in_sec' in body ? parseSeconds(body.expires_in_sec) : parseSeconds(body.expires_in);
-    if (seconds === null) throw invalid('has an expires_in that is not a positive number');
-    const expiresInMs = Math.round((seconds ?? this.#defaultExpiresIn) * 1000);
-    return {
-      accessToken,
-      refreshToken: refreshToken === '' ? undefined : refreshToken,
-      expiresAt: sentAt + expiresInMs,
-      expiresInMs,
-      apiDomain: optionalString(body.api_domain, 'api_domain', invalid) || undefined,
-      tokenType: optionalString(body.token_type, 'token_type', invalid) || undefined,
-      scope: optionalString(body.scope, 'scope', invalid) || undefined,
-    };
+    return readTokenResponse(body as Record<string, unknown>, sentAt, response.status, this.#defaultExpiresIn);
   }
 
   async #post(url: string, form: Record<string, string | undefined>, secrets: (string | undefined)[], what: string): Promise<{ response: Response; text: string }> {
@@ -180,8 +151,9 @@ export class TokenEndpointClient {
         signal,
         redirect: 'error',
       });
-      text = await response.text();
+      text = await readBoundedText(response, `${what} endpoint`);
     } catch (error) {
+      if (isTokenStoreError(error)) throw error;
       if (signal.aborted) {
         throw new TransportError(`${what} request timed out after ${this.#timeoutMs} ms`, { reason: 'timeout', transient: true, cause: safeCause(error, secrets) });
       }
@@ -193,19 +165,6 @@ export class TokenEndpointClient {
     }
     return { response, text };
   }
-}
-
-function optionalString(value: unknown, field: string, invalid: (why: string) => Error): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(`has a ${field} that is not a string`);
-  return value;
-}
-
-/** undefined: absent; null: present but unusable; otherwise positive seconds. */
-function parseSeconds(value: unknown): number | null | undefined {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : null;
 }
 
 function parseJson(text: string): unknown {
