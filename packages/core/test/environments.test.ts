@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { acceptsApiDomain } from '../src/engine/environments.js';
 import {
   AUDataCenter,
   CADataCenter,
@@ -81,6 +82,7 @@ describe('customEnvironment', () => {
       apiUrl: 'https://api.example',
       authorizationScheme: 'Bearer',
       preferTokenApiDomain: false,
+      allowInsecureHttp: false,
     });
     expect(customEnvironment({ tokenEndpoint: 'https://idp.example/token' })).toMatchObject({ revocationEndpoint: undefined, apiUrl: undefined, preferTokenApiDomain: true });
   });
@@ -90,6 +92,25 @@ describe('customEnvironment', () => {
     expect(customEnvironment({ tokenEndpoint: 'http://localhost/token' }).tokenEndpoint).toBe('http://localhost/token');
     expect(() => customEnvironment({ tokenEndpoint: 'http://idp.example/token' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(customEnvironment({ tokenEndpoint: 'http://idp.internal/token', allowInsecureHttp: true }).tokenEndpoint).toBe('http://idp.internal/token');
+  });
+
+  it('judges a server-provided api_domain by the same rules as a configured URL', () => {
+    const strict = customEnvironment({ tokenEndpoint: 'https://idp.example/token' });
+    const insecure = customEnvironment({ tokenEndpoint: 'https://idp.example/token', allowInsecureHttp: true });
+    const urls = ['https://api.example', 'http://127.0.0.1:8080', 'http://localhost', 'http://[::1]:1', 'http://127.0.0.2:8080', 'http://api.example', 'ftp://api.example', 'https://u:p@api.example', 'not a url', ''];
+    for (const env of [strict, insecure, zohoEnvironment('EU')]) {
+      for (const url of urls) {
+        let configurable = true;
+        try {
+          customEnvironment({ tokenEndpoint: 'https://idp.example/token', apiUrl: url, allowInsecureHttp: env.allowInsecureHttp === true });
+        } catch {
+          configurable = false;
+        }
+        expect([env.name, url, acceptsApiDomain(env, url)]).toEqual([env.name, url, configurable]);
+      }
+    }
+    expect(acceptsApiDomain(strict, 'http://127.0.0.2:8080')).toBe(false);
+    expect(acceptsApiDomain(insecure, 'http://127.0.0.2:8080')).toBe(true);
   });
 
   it('rejects bad URLs, credentials in URLs and unknown schemes', () => {

@@ -29,6 +29,8 @@ export interface Environment {
   readonly kind?: ZohoEnvironmentKind;
   /** Zoho only: the accounts server. */
   readonly accountsUrl?: string;
+  /** Plain `http:` allowed on hosts other than loopback (customEnvironment's option); also applies to a server-provided api_domain. */
+  readonly allowInsecureHttp?: boolean;
 }
 
 export type ZohoDataCenterCode = 'US' | 'EU' | 'IN' | 'CN' | 'JP' | 'AU' | 'CA' | 'SA';
@@ -159,23 +161,40 @@ export function customEnvironment(options: CustomEnvironmentOptions): Environmen
     apiUrl,
     authorizationScheme: scheme,
     preferTokenApiDomain: options.preferTokenApiDomain ?? apiUrl === undefined,
+    allowInsecureHttp: insecure,
   } satisfies Environment);
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function checkUrl(field: string, value: unknown, allowInsecureHttp: boolean): string {
-  if (typeof value !== 'string' || value === '') throw new TokenStoreError('INVALID_ARGUMENT', `${field} must be a URL string`);
+  const problem = urlProblem(value, allowInsecureHttp);
+  if (problem !== undefined) throw new TokenStoreError('INVALID_ARGUMENT', `${field} ${problem}`);
+  return value as string;
+}
+
+/**
+ * Whether `environment` would accept `value` as a configured URL: the rule for an `api_domain` the
+ * token server sends (or a store holds), so a server-provided value can never send the bearer token
+ * somewhere the configuration could not (plain http off loopback, credentials in the URL, another scheme).
+ */
+export function acceptsApiDomain(environment: Environment, value: string): boolean {
+  return urlProblem(value, environment.allowInsecureHttp === true) === undefined;
+}
+
+/** Why `value` is not an acceptable endpoint URL, or undefined when it is. */
+function urlProblem(value: unknown, allowInsecureHttp: boolean): string | undefined {
+  if (typeof value !== 'string' || value === '') return 'must be a URL string';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new TokenStoreError('INVALID_ARGUMENT', `${field} is not a valid URL`);
+    return 'is not a valid URL';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TokenStoreError('INVALID_ARGUMENT', `${field} must be an http(s) URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
   if (url.protocol === 'http:' && !allowInsecureHttp && !LOOPBACK.has(url.hostname)) {
-    throw new TokenStoreError('INVALID_ARGUMENT', `${field} must use https (plain http is only allowed on loopback, or with allowInsecureHttp)`);
+    return 'must use https (plain http is only allowed on loopback, or with allowInsecureHttp)';
   }
-  if (url.username || url.password) throw new TokenStoreError('INVALID_ARGUMENT', `${field} must not contain credentials`);
-  return value;
+  if (url.username || url.password) return 'must not contain credentials';
+  return undefined;
 }

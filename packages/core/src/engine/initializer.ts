@@ -9,7 +9,8 @@ import { inspect } from 'node:util';
 import { TokenStoreError } from '../errors.js';
 import { OAuthToken, type OAuthTokenInit } from '../oauth-token.js';
 import type { TokenStore } from '../token-store.js';
-import type { Environment } from './environments.js';
+import { acceptsApiDomain, type Environment } from './environments.js';
+import { isHeaderSafeToken } from './header-value.js';
 import { TokenEvents, type TokenEventListener, type TokenEventName, type TokenHooks } from './events.js';
 import { SafeLogger, type Logger } from './logger.js';
 import { OAuthErrorCode } from './oauth-errors.js';
@@ -59,6 +60,8 @@ export class Initializer {
   readonly #engine: RefreshEngine;
   #closed = false;
   #closing: Promise<void> | undefined;
+  /** Last api_domain refused (logged once per value). */
+  #refusedApiDomain: string | undefined;
 
   private constructor(family: Family, engine: RefreshEngine) {
     this.#family = family;
@@ -193,14 +196,35 @@ export class Initializer {
   }
 
   async #send(url: URL, init: RequestInit, accessToken: string): Promise<Response> {
-    const headers = new Headers(init.headers);
+    // Every value put into a header is checked here: Headers throws a TypeError that quotes the value.
+    let headers: Headers;
+    try {
+      headers = new Headers(init.headers);
+    } catch {
+      throw new TokenStoreError('INVALID_ARGUMENT', 'init.headers holds a header name or value that HTTP cannot carry (CR/LF, NUL or non-Latin-1 characters)');
+    }
+    if (!isHeaderSafeToken(accessToken)) {
+      // Unreachable through the engine (it never hands such a token out); kept as the last guard.
+      throw new TokenStoreError('INVALID_ARGUMENT', 'the access token holds characters a header cannot carry; it was not sent');
+    }
     headers.set('authorization', `${this.#family.environment.authorizationScheme} ${accessToken}`);
     return this.#family.fetch(url, { ...init, headers });
   }
 
+  /** The token's apiDomain if the environment's URL rules accept it (a stored value may predate the check). */
+  #apiDomainOf(token: OAuthToken): string | undefined {
+    const domain = token.apiDomain;
+    if (domain === undefined || acceptsApiDomain(this.#family.environment, domain)) return domain;
+    if (this.#refusedApiDomain !== domain) {
+      this.#refusedApiDomain = domain;
+      this.#family.context.logger.warn('stored api_domain refused by the environment (https only, except loopback or allowInsecureHttp; no credentials); using the environment apiUrl', { tokenId: token.id, user: token.userSignature?.name });
+    }
+    return undefined;
+  }
+
   #resolveUrl(pathOrUrl: string | URL, token: OAuthToken): URL {
     const env = this.#family.environment;
-    const candidates = env.preferTokenApiDomain ? [token.apiDomain, env.apiUrl] : [env.apiUrl, token.apiDomain];
+    const candidates = env.preferTokenApiDomain ? [this.#apiDomainOf(token), env.apiUrl] : [env.apiUrl, this.#apiDomainOf(token)];
     const base = candidates.find((c) => typeof c === 'string' && c !== '');
     const absolute = pathOrUrl instanceof URL || /^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl);
     if (absolute) {

@@ -30,6 +30,8 @@ import {
   TokenPersistError,
   TransportError,
 } from './oauth-errors.js';
+import { acceptsApiDomain } from './environments.js';
+import { isHeaderSafeToken } from './header-value.js';
 import { RefreshLease } from './refresh-lease.js';
 import { backoffDelay, sleep } from './retry.js';
 import type { RefreshRegistry } from './single-flight.js';
@@ -150,6 +152,8 @@ export class RefreshEngine {
   #saveFailures = 0;
   #grantAttempted: string | undefined;
   #deadRefreshToken: string | undefined;
+  /** The last access token found header-safe (see #usable). */
+  #headerSafeAccessToken: string | undefined;
 
   private constructor(ctx: EngineContext, token: OAuthToken) {
     this.#ctx = ctx;
@@ -519,7 +523,7 @@ export class RefreshEngine {
         expiresInMs: response.expiresInMs,
       });
     }
-    const next = this.#tokenFrom(base, response);
+    const next = this.#tokenFrom(base, this.#withAcceptedApiDomain(base, response));
     if (!next) {
       // The token model refused what the server sent: keep at least its new refresh token.
       const error = new InvalidTokenResponseError('token endpoint response holds values a token cannot store');
@@ -551,6 +555,14 @@ export class RefreshEngine {
     });
     result.refreshed = { token: saved, tokenId: saved.id, userName: saved.userSignature?.name, expiresAt: saved.expiresAt, reason, rotated };
     return result;
+  }
+
+  /** The response, without an api_domain the environment's URL rules refuse (logged, never used). */
+  #withAcceptedApiDomain(base: OAuthToken, response: TokenResponse): TokenResponse {
+    const { apiDomain } = response;
+    if (apiDomain === undefined || acceptsApiDomain(this.#ctx.client.environment, apiDomain)) return response;
+    this.#ctx.logger.warn('token response api_domain refused by the environment (https only, except loopback or allowInsecureHttp; no credentials); ignored', describe(base));
+    return { ...response, apiDomain: undefined };
   }
 
   /** `base` updated with a response; undefined if the token model refuses even the essential fields. */
@@ -689,10 +701,19 @@ export class RefreshEngine {
     return stored;
   }
 
-  /** Valid now: an access token that is not `rejected` and not within skew of its expiry. */
+  /**
+   * Valid now: an access token that is not `rejected`, can be sent in a header, and is not within skew
+   * of its expiry. A token that cannot be a header value (CR/LF, controls, non-ASCII: a corrupt record
+   * or a configured typo) is never handed out: it would make fetch throw an error quoting it.
+   */
   #usable(token: OAuthToken, rejected?: string): boolean {
     const accessToken = token.accessToken;
     if (!accessToken || accessToken === rejected) return false;
+    if (accessToken !== this.#headerSafeAccessToken) {
+      // Checked once per distinct value: the hot path then only compares one string reference.
+      if (!isHeaderSafeToken(accessToken)) return false;
+      this.#headerSafeAccessToken = accessToken;
+    }
     const expiresAt = token.expiresAt;
     if (expiresAt === undefined) {
       // Unknown expiry: usable until the API rejects it, unless it can be refreshed (to learn it).
