@@ -24,6 +24,8 @@ export interface ModelRequest {
   saveFailuresBefore: number;
   /** Order among the model's events. */
   seq: number;
+  /** The refresh token the server issued in answer, if it did. */
+  issued?: string;
   /** What the server did: issued a new pair, refused (spent/revoked/unknown), or answered 503 unprocessed. */
   outcome: 'issued' | 'invalid_grant' | 'reuse_detected' | 'unavailable';
   /** The response reached the engine (false: it came after the client's timeout, so the client never learned it). */
@@ -31,8 +33,10 @@ export interface ModelRequest {
 }
 
 /**
- * A token endpoint like OAuth 2.1 / RFC 9700 rotation with reuse detection: every refresh token is
- * single-use; presenting a spent one is invalid_grant and revokes its whole family.
+ * A token endpoint that rotates refresh tokens. `strict` (OAuth 2.1 / RFC 9700 reuse detection):
+ * every refresh token is single-use; presenting a spent one is invalid_grant and revokes its whole
+ * family. `lenient` (servers with a reuse grace period): a spent token is accepted again and starts
+ * another branch, so a stale token can come back with a new pair, and an old save can land late.
  */
 export class RotatingEndpoint {
   readonly requests: ModelRequest[] = [];
@@ -40,7 +44,10 @@ export class RotatingEndpoint {
   readonly #revoked = new Set<number>();
   #issued = 0;
 
-  constructor(readonly accessLifetimeSeconds: number) {}
+  constructor(
+    readonly accessLifetimeSeconds: number,
+    readonly reuse: 'strict' | 'lenient' = 'strict',
+  ) {}
 
   /** Registers a refresh token the model starts with. */
   seed(refreshToken: string, family: number): void {
@@ -60,7 +67,7 @@ export class RotatingEndpoint {
   process(refreshToken: string): { outcome: ModelRequest['outcome']; body: Record<string, unknown> } {
     const entry = this.#tokens.get(refreshToken);
     if (!entry || this.#revoked.has(entry.family)) return { outcome: 'invalid_grant', body: { error: 'invalid_grant' } };
-    if (entry.spent) {
+    if (entry.spent && this.reuse === 'strict') {
       this.#revoked.add(entry.family);
       return { outcome: 'reuse_detected', body: { error: 'invalid_grant', error_description: 'refresh token reuse detected; grant revoked' } };
     }
@@ -125,7 +132,7 @@ export class FaultPlan {
 
 /** What the store saw: acknowledged saves, and any save that put an older token over a newer one. */
 export class StoreLedger {
-  readonly acknowledged: { generation: number; process: number }[] = [];
+  readonly acknowledged: { generation: number; process: number; refreshToken: string | undefined; seq: number }[] = [];
   readonly regressions: { from: number; to: number; process: number }[] = [];
   saveFailures = 0;
 }
@@ -173,7 +180,7 @@ export function processStore(world: ProcessWorld, process: number): TokenStore &
       if (current && to < from) ledger.regressions.push({ from, to, process });
       const saved = await shared.saveToken(token);
       await gate('saveToken ack');
-      ledger.acknowledged.push({ generation: to, process });
+      ledger.acknowledged.push({ generation: to, process, refreshToken: token.refreshToken, seq: lease.events.next() });
       return saved;
     },
     async deleteToken(id: string) {
@@ -234,6 +241,7 @@ export function processFetch(world: ProcessWorld, process: number, tokenId: stri
     if (!faults.nextFetchFails()) {
       const result = endpoint.process(refreshToken);
       request.outcome = result.outcome;
+      if (typeof result.body.refresh_token === 'string') request.issued = result.body.refresh_token;
       status = result.outcome === 'issued' ? 200 : 400;
       body = result.body;
     }
