@@ -3,7 +3,8 @@
  * secret into anything the engine shows, in any encoding the engine itself sends or a server re-encodes
  * it to: percent and form encoding, Basic-auth base64, base64/base64url, JSON escaping (with \uXXXX).
  * Checked in error.message / description / oauthError / the cause chain / stacks, util.inspect and
- * JSON.stringify of the error, refreshFailed events and log lines.
+ * JSON.stringify of the error, refreshFailed events and log lines, for the three requests that carry
+ * secrets: refresh, authorization-code exchange and revocation.
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { Initializer, MemoryStore, OAuthToken, REDACTED, consoleLogger, customEn
 import { ECHOES, PLACEMENTS, echoingFetch } from './helpers/echo-endpoint.js';
 import { basicCredentials, secretVariants } from './helpers/secret-variants.js';
 
-const environment = customEnvironment({ tokenEndpoint: 'https://auth.example.test/token', apiUrl: 'https://api.example.test' });
+const environment = customEnvironment({ tokenEndpoint: 'https://auth.example.test/token', revocationEndpoint: 'https://auth.example.test/revoke', apiUrl: 'https://api.example.test' });
 
 // Every character class that encodes differently somewhere: + / = ~ & %, spaces, quotes, backslashes,
 // !'()* (escaped by URLSearchParams, not by encodeURIComponent), non-ASCII in 2, 3 and 4 UTF-8 bytes.
@@ -35,13 +36,13 @@ function shownTexts(error: unknown, events: unknown[], lines: string[]): string[
   return texts;
 }
 
-type Flow = 'refresh' | 'grant';
+type Flow = 'refresh' | 'grant' | 'revoke';
 
 async function failOnce(flow: Flow, echo: keyof typeof ECHOES, placement: keyof typeof PLACEMENTS) {
   const store = new MemoryStore();
   const base = { userSignature: { name: 'echo-user' }, clientId, clientSecret };
   const token =
-    flow === 'refresh'
+    flow !== 'grant'
       ? { id: (await store.saveToken(new OAuthToken({ ...base, refreshToken, accessToken, expiresAt: Date.now() - 1000 }))).id as string }
       : { ...base, grantToken, redirectUrl: 'https://app.example.test/cb' };
   const fetch = echoingFetch(ECHOES[echo], PLACEMENTS[placement]);
@@ -57,21 +58,21 @@ async function failOnce(flow: Flow, echo: keyof typeof ECHOES, placement: keyof 
     hooks: { refreshFailed: (e) => void events.push(e) },
     refresh: { retries: 1, backoffMs: 1, maxBackoffMs: 2 },
   });
-  const error = await sdk.getAccessToken().then(
+  const error = await (flow === 'revoke' ? sdk.revoke() : sdk.getAccessToken()).then(
     () => undefined,
     (e: unknown) => e,
   );
   return { error, events, lines, calls: fetch.calls };
 }
 
-describe.each(['refresh', 'grant'] as const)('%s flow: a token endpoint echoing the request', (flow) => {
+describe.each(['refresh', 'grant', 'revoke'] as const)('%s flow: a token endpoint echoing the request', (flow) => {
   for (const echo of Object.keys(ECHOES) as (keyof typeof ECHOES)[]) {
     for (const placement of Object.keys(PLACEMENTS) as (keyof typeof PLACEMENTS)[]) {
       it(`${echo} echoed into ${placement}: no encoding of any secret is shown`, async () => {
         const { error, events, lines, calls } = await failOnce(flow, echo, placement);
         expect(calls).toBeGreaterThan(0);
         expect(isTokenStoreError(error), String(error)).toBe(true);
-        expect(events).toHaveLength(1);
+        expect(events).toHaveLength(flow === 'revoke' ? 0 : 1);
         // The echo did reach the error (so this test sees what a careless server sends), scrubbed.
         const oauth = error as OAuthError;
         if (placement === 'description' || placement === 'invalidGrant' || placement === 'serverError') expect(oauth.description).toContain(REDACTED);
