@@ -130,6 +130,19 @@ describe('refresh engine model (fast-check scheduler, fake clock, rotating endpo
     );
   }, TIMEOUT);
 
+  it('without faults every caller gets an access token (no failed save, 503, lost answer, or call slower than the lease renewal period)', async () => {
+    const renewalPeriodMs = (OPTIONS.lockTtlMs as number) / 3;
+    await fc.assert(
+      modelProperty(({ outcomes, ledger, lapses, endpoint }) => {
+        const faulty =
+          ledger.slowestCallMs >= renewalPeriodMs || lapses.length > 0 || ledger.saveFailures > 0 || endpoint.requests.some((r) => r.outcome === 'unavailable' || !r.delivered);
+        if (faulty) return;
+        expect(outcomes.filter((o) => o.error !== undefined).map((o) => String(o.error))).toEqual([]);
+      }),
+      { numRuns: RUNS },
+    );
+  }, TIMEOUT);
+
   it('never stores an older token over a newer one, and never loses an acknowledged save', async () => {
     await fc.assert(
       modelProperty(({ ledger, endpoint, final }) => {

@@ -135,6 +135,12 @@ export class StoreLedger {
   readonly acknowledged: { generation: number; process: number; refreshToken: string | undefined; seq: number }[] = [];
   readonly regressions: { from: number; to: number; process: number }[] = [];
   saveFailures = 0;
+  /** The longest any one store, lease or endpoint call waited (fake ms): a stall when over the lease's renewal period. */
+  slowestCallMs = 0;
+
+  timed(startedAt: number): void {
+    this.slowestCallMs = Math.max(this.slowestCallMs, Date.now() - startedAt);
+  }
 }
 
 export interface ProcessWorld {
@@ -155,7 +161,10 @@ export interface ProcessWorld {
 export function processStore(world: ProcessWorld, process: number): TokenStore & { live: boolean } {
   const { scheduler, shared, endpoint, lease, faults, ledger } = world;
   const gate = async (label: string) => {
-    if (view.live) await scheduler.schedule(Promise.resolve(), `p${process} ${label}`);
+    if (!view.live) return;
+    const startedAt = Date.now();
+    await scheduler.schedule(Promise.resolve(), `p${process} ${label}`);
+    ledger.timed(startedAt);
   };
   const lock = shared.lock as RefreshLock;
   const view: TokenStore & { live: boolean } = {
@@ -246,6 +255,7 @@ export function processFetch(world: ProcessWorld, process: number, tokenId: stri
       body = result.body;
     }
     await scheduler.schedule(Promise.resolve(), `p${process} token response (${request.outcome})`);
+    ledger.timed(sentAt);
     if (Date.now() - sentAt > timeoutMs) throw new DOMException('model: the answer came after the timeout', 'TimeoutError');
     request.delivered = true;
     return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
