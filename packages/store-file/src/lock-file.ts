@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { threadId } from 'node:worker_threads';
 import { TokenStoreError } from '@tokenstore/core';
 import { FILE_MODE, tempPath } from './atomic-write.js';
-import { BOOT_ID, currentTask, HOST, PID_NAMESPACE, taskLiveness, type Liveness } from './process-liveness.js';
+import { heldHere, isStale, newHolder, parseHolder, type Seen } from './lock-holder.js';
 
 export interface LockFileOptions {
   /** How long `acquire` waits for a live holder before failing with STORE_UNAVAILABLE. */
@@ -15,22 +13,6 @@ export interface LockFileOptions {
   staleMs: number;
 }
 
-/** Who holds a lock: enough to tell, on this host, whether that very thread still runs. */
-interface Holder {
-  pid: number;
-  host: string;
-  createdAt: number;
-  nonce: string;
-  /** Node's threadId inside `pid` (0: main thread). Absent in locks of older FileStore versions. */
-  thread?: number;
-  /** The OS thread (Linux): tid and start time, so a reused pid or tid is not taken for the holder. */
-  tid?: number;
-  start?: string;
-  boot?: string;
-  /** Its pid namespace (Linux): a pid from another namespace cannot be checked here. */
-  ns?: string;
-}
-
 /** A lock this thread holds: release it, or check (right before a write) that it is still ours. */
 export interface HeldLock {
   /** Throws STORE_UNAVAILABLE unless the lock file at the path is still the one this acquire created. */
@@ -39,13 +21,6 @@ export interface HeldLock {
   /** Whether a stale lock had to be broken to get this one (a writer died: sweep its leftovers). */
   readonly brokeStale: boolean;
 }
-
-/**
- * Nonces of locks this thread holds right now: a lock file naming this very thread with another
- * nonce leaked. Kept on globalThis so an app that loads both the ESM and the CJS build still has one
- * set; globalThis is per thread, which is why the holder record names the thread.
- */
-const heldHere: Set<string> = ((globalThis as Record<symbol, unknown>)[Symbol.for('@tokenstore/store-file:held-locks')] ??= new Set<string>()) as Set<string>;
 
 /** The `.break` lock's own age threshold, for a breaker this host cannot check (breaking takes microseconds). */
 const BREAKER_STALE_MS = 5_000;
@@ -196,42 +171,6 @@ export class LockFile {
   }
 }
 
-function newHolder(): Holder {
-  const task = currentTask();
-  return {
-    pid: process.pid,
-    host: HOST,
-    createdAt: Date.now(),
-    nonce: randomBytes(12).toString('hex'),
-    thread: threadId,
-    ...(task === null ? {} : { tid: task.tid, start: task.start }),
-    ...(BOOT_ID === null ? {} : { boot: BOOT_ID }),
-    ...(PID_NAMESPACE === null ? {} : { ns: PID_NAMESPACE }),
-  };
-}
-
-/** The rules in the class comment. `staleMs` applies only where the holder's liveness is unknown. */
-function isStale(seen: Seen, staleMs: number): boolean {
-  const { holder } = seen;
-  const silentFor = Date.now() - seen.mtimeMs; // the heartbeat keeps a live holder's mtime fresh
-  if (holder === null) return silentFor > staleMs; // not written by a LockFile
-  if (holder.host !== HOST) return silentFor > staleMs;
-  if (holder.boot !== undefined && BOOT_ID !== null && holder.boot !== BOOT_ID) return true;
-  if (holder.ns !== undefined && PID_NAMESPACE !== null && holder.ns !== PID_NAMESPACE) return silentFor > staleMs; // another container
-  if (holder.pid === process.pid && holder.thread === threadId) return !heldHere.has(holder.nonce); // leaked by this thread
-  const liveness: Liveness = taskLiveness(holder.pid, holder.tid !== undefined && holder.start !== undefined ? { tid: holder.tid, start: holder.start } : null);
-  if (liveness === 'gone') return true;
-  if (liveness === 'alive') return false;
-  return silentFor > staleMs;
-}
-
-interface Seen {
-  holder: Holder | null;
-  raw: string;
-  ino: number;
-  mtimeMs: number;
-}
-
 async function readHolder(path: string): Promise<Seen | 'gone'> {
   try {
     const handle = await open(path, 'r');
@@ -245,18 +184,6 @@ async function readHolder(path: string): Promise<Seen | 'gone'> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw error;
   }
-}
-
-function parseHolder(raw: string): Holder | null {
-  try {
-    const value = JSON.parse(raw) as Partial<Holder>;
-    if (typeof value.pid === 'number' && typeof value.host === 'string' && typeof value.createdAt === 'number' && typeof value.nonce === 'string') {
-      return value as Holder;
-    }
-  } catch {
-    // fall through: not a lock file we wrote
-  }
-  return null;
 }
 
 /** Removes the `.break` lock `seen` only if it is still that file (same rename-and-check as above). */
