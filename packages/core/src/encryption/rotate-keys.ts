@@ -28,7 +28,8 @@ export interface RotationResult extends RotationProgress {
 }
 
 export interface RotateKeysOptions {
-  onProgress?(progress: RotationProgress): void;
+  /** Called after each record; awaited, so a caller can log, persist or throttle the rotation. */
+  onProgress?(progress: RotationProgress): void | Promise<void>;
   /** Ttl of the per-record lease (default 30 000 ms): it only covers one re-read and one save. */
   lockTtlMs?: number;
   /** How long to wait for a record's lease held by a refreshing process (default 60 000 ms). */
@@ -71,7 +72,7 @@ export async function rotateKeys(store: EncryptedStore, options: RotateKeysOptio
       }
     }
     done += 1;
-    options.onProgress?.({ done, total, reencrypted });
+    await options.onProgress?.({ done, total, reencrypted });
   }
   return { done, total, reencrypted, failed };
 }
