@@ -1,13 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { LookupField, RecordBackend, RecordIndex, TokenRecord } from '@tokenstore/core';
+import { TokenStoreError, type LookupField, type RecordBackend, type RecordIndex, type TokenRecord } from '@tokenstore/core';
 import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
 import { currentIdentity, digestOf, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
 import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
 import { resolveTarget } from './resolve-target.js';
-import { TokenStoreError } from '@tokenstore/core';
 import { isProcessAlive } from './process-liveness.js';
 import { withProcessMutex } from './process-mutex.js';
 import { serialize } from './token-file.js';

@@ -165,8 +165,10 @@ export class LockFile {
       await unlinkIfPresent(moved);
       return false;
     } finally {
+      // Only our own `.break` (same inode): had ours been judged stale and replaced, leave the other.
+      const [mine, now] = await Promise.all([breaker.stat(), stat(breakerPath).catch(() => null)]);
       await breaker.close();
-      await unlinkIfPresent(breakerPath);
+      if (now !== null && now.ino === mine.ino && now.dev === mine.dev) await unlinkIfPresent(breakerPath);
     }
   }
 }
