@@ -3,16 +3,17 @@
  *
  * A real OAuth 2.0 authorization server (oidc-provider, with refresh-token rotation and reuse
  * detection) and a protected API run on 127.0.0.1 in this process. The SDK exchanges an
- * authorization code, saves the token in a SQLite file, calls the API, lets the access token
- * expire, refreshes it automatically, and a second process reuses the stored token without logging
- * in. Every token is printed through util.inspect: the SDK redacts its secrets.
+ * authorization code, saves the token in a SQLite file (its secrets encrypted at rest), calls the
+ * API, lets the access token expire, refreshes it automatically, and a second process reuses the
+ * stored token without logging in. Every token is printed through util.inspect: the SDK redacts its
+ * secrets.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { Initializer, consoleLogger, type OAuthToken } from '@tokenstore/core';
+import { Initializer, consoleLogger, encryptedStore, keysFromEnv, type OAuthToken } from '@tokenstore/core';
 import { startOAuthServer, type OAuthTestServer } from '@tokenstore/oauth-test-server';
 import { SQLiteStore } from '@tokenstore/store-sqlite';
-import { DB_FILE, DEMO_DIR, HERE, USER, bold, clock, dim, displayPath, green, localEnvironment, recordSecrets, say, show, showJson } from './shared.js';
+import { DB_FILE, DEMO_DIR, HERE, USER, bold, clock, demoKeys, dim, displayPath, green, localEnvironment, recordSecrets, say, show, showJson, storedForm } from './shared.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 3;
 const STEPS = 7;
@@ -52,8 +53,10 @@ async function run(server: OAuthTestServer): Promise<void> {
   heading('Open the token store');
   mkdirSync(DEMO_DIR, { recursive: true, mode: 0o700 });
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${DB_FILE}${suffix}`, { force: true });
-  const store = new SQLiteStore({ filename: DB_FILE });
-  say(I, `new SQLiteStore({ filename: '${displayPath(DB_FILE)}' })  ${dim('(a fresh file: removed at the start of every run)')}`);
+  const keySource = demoKeys();
+  const store = encryptedStore(new SQLiteStore({ filename: DB_FILE }), { keys: keysFromEnv() });
+  say(I, `encryptedStore(new SQLiteStore({ filename: '${displayPath(DB_FILE)}' }), { keys: keysFromEnv() })  ${dim('(a fresh file: removed at the start of every run)')}`);
+  say(I, `secrets are encrypted at rest with the key ring in TOKENSTORE_KEYS (current key "${(await store.keyRing()).current.id}", ${keySource})`);
 
   try {
     heading(`${USER} signs in; the SDK exchanges the authorization code and saves the token`);
@@ -82,6 +85,9 @@ async function run(server: OAuthTestServer): Promise<void> {
     check(server.counts.authorizationCode === 1, 'one code exchange');
     say(I, 'saved in SQLite (util.inspect of the stored token; the SDK redacts secrets everywhere):');
     say(`${I}  `, show(first));
+    // The row as SQLite holds it: read through the plain SQLiteStore, without the key ring.
+    const raw = (await store.inner.findTokenById(first.id as string)) as OAuthToken;
+    say(I, `what a copy of the file shows (no key): refreshToken ${storedForm(raw.refreshToken)}, accessToken ${storedForm(raw.accessToken)}`);
 
     heading('Call the API with the stored token');
     const me = await session.fetch('/api/me');

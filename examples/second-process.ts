@@ -3,7 +3,7 @@
  * server). It has no authorization code and never logs in: it opens the same SQLite file and asks
  * for the user's token by user signature.
  */
-import { Initializer } from '@tokenstore/core';
+import { Initializer, encryptedStore, keysFromEnv } from '@tokenstore/core';
 import { SQLiteStore } from '@tokenstore/store-sqlite';
 import { DB_FILE, USER, dim, displayPath, localEnvironment, recordSecrets, say, show, showJson, type ServerEndpoints } from './shared.js';
 
@@ -15,7 +15,8 @@ if (!endpoints) {
 }
 
 say(P, `pid ${process.pid}: opening ${displayPath(DB_FILE)} and looking up the token of ${USER}`);
-const store = new SQLiteStore({ filename: DB_FILE });
+// The same key ring as process 1 (TOKENSTORE_KEYS, inherited): without it the secrets are unreadable.
+const store = encryptedStore(new SQLiteStore({ filename: DB_FILE }), { keys: keysFromEnv() });
 try {
   // Only the user signature: no client secret, no code, no refresh token in this program's config.
   const session = await Initializer.initialize({ environment: localEnvironment(endpoints), store, token: { userSignature: { name: USER } } });

@@ -2,11 +2,12 @@
  * What demo.ts and second-process.ts share: where the token database lives, the SDK environment for
  * the local server, and how steps are printed.
  */
+import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { customEnvironment, type Environment, type OAuthToken } from '@tokenstore/core';
+import { FORMAT_PREFIX, KEYS_ENV_VARIABLE, customEnvironment, type Environment, type OAuthToken } from '@tokenstore/core';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 /** The demo's token database (examples/.demo is gitignored; the file is removed at the start of every run). */
@@ -70,4 +71,25 @@ export function recordSecrets(...secrets: Array<string | undefined>): void {
   if (!file) return;
   const lines = secrets.filter((s): s is string => typeof s === 'string' && s !== '').map((s) => `${JSON.stringify(s)}\n`);
   if (lines.length) appendFileSync(file, lines.join(''), { mode: 0o600 });
+}
+
+/**
+ * The demo's key ring: TOKENSTORE_KEYS when it is set, else a key generated for this run (the token
+ * database is new every run too). It stays in the environment, so the second process inherits it;
+ * it is never printed. Returns where the keys came from, for the demo to say.
+ */
+export function demoKeys(): string {
+  if (process.env[KEYS_ENV_VARIABLE]) return 'from your environment';
+  const key = randomBytes(32).toString('base64');
+  recordSecrets(key);
+  process.env[KEYS_ENV_VARIABLE] = `demo-${new Date().toISOString().slice(0, 10)}:${key}`;
+  return 'generated for this run: in your app, set it from a secret manager';
+}
+
+/** A stored value, shortened (the demo's test bans long base64 runs in output): format, key id, a few characters, length. */
+export function storedForm(value: string | undefined): string {
+  if (value === undefined) return '(absent)';
+  if (!value.startsWith(FORMAT_PREFIX)) return `${value.length} chars, NOT ENCRYPTED`;
+  const keyEnd = value.indexOf(':', FORMAT_PREFIX.length);
+  return `'${value.slice(0, keyEnd + 9)}…' (${value.length} chars)`;
 }

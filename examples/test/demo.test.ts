@@ -5,7 +5,7 @@
  * TOKENSTORE_DEMO_SECRETS_FILE is set; the test greps stdout and stderr for each of them.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,11 +82,29 @@ describe('pnpm demo', () => {
     expect(out).toContain("accessToken: '[redacted]'");
     expect(out).toContain("refreshToken: '[redacted]'");
     expect(out).toContain("clientSecret: '[redacted]'");
+    // The store is encrypted, and the demo shows what the file holds.
+    expect(out).toContain('encryptedStore(new SQLiteStore(');
+    expect(out).toMatch(/what a copy of the file shows \(no key\): refreshToken 'tse1:demo-[\d-]+:[A-Za-z0-9_-]{8}…' \(\d+ chars\), accessToken 'tse1:/);
+  });
+
+  it('leaves no secret readable in the SQLite file (encrypted at rest): not as is, base64 or hex', () => {
+    const db = join(dir, 'db', 'tokens.db');
+    const bytes = Buffer.concat([db, `${db}-wal`].filter((file) => existsSync(file)).map((file) => readFileSync(file)));
+    expect(bytes.includes(Buffer.from('alice@example.com')), 'the scan reads the real file').toBe(true);
+    // Client secret, code, access and refresh tokens of both processes, and the generated key itself.
+    expect(run.secrets.length).toBeGreaterThanOrEqual(7);
+    for (const secret of run.secrets) {
+      const raw = Buffer.from(secret, 'utf8');
+      for (const form of [secret, raw.toString('base64'), raw.toString('base64url'), raw.toString('hex')]) {
+        expect(bytes.includes(Buffer.from(form)), `a secret (${secret.length} chars) is readable in the file`).toBe(false);
+      }
+    }
   });
 
   it('prints no secret, on stdout or stderr', () => {
-    // Client secret, code, two access tokens, two refresh tokens at least (both processes record theirs).
-    expect(run.secrets.length).toBeGreaterThanOrEqual(6);
+    // Client secret, code, two access tokens, two refresh tokens at least (both processes record
+    // theirs), and the key generated for the run.
+    expect(run.secrets.length).toBeGreaterThanOrEqual(7);
     const output = `${run.stdout}\n${run.stderr}`;
     for (const secret of run.secrets) {
       expect(secret.length).toBeGreaterThan(8);
