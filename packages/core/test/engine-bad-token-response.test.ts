@@ -15,6 +15,7 @@ import {
   type RefreshFailedEvent,
 } from '../src/index.js';
 import { scriptedFetch, tokenBody, type Step } from './helpers/fake-fetch.js';
+import { FlakyStore } from './helpers/stores.js';
 
 const environment = customEnvironment({ tokenEndpoint: 'https://auth.example.test/token', apiUrl: 'https://api.example.test' });
 const FAST = { backoffMs: 1, maxBackoffMs: 20, timeoutMs: 200, lockTtlMs: 500 };
@@ -103,10 +104,43 @@ describe('an unusable access_token next to a new refresh token', () => {
     expect(fetch.calls.map((c) => c.form.get('grant_type'))).toEqual(['authorization_code', 'refresh_token']);
   });
 
-  it('without a new refresh token nothing is written and the error is coded', async () => {
-    const { sdk, store, id } = await setup([{ json: { ...tokenBody(1), access_token: 'x\r\ny' } }]);
+  it.each([
+    ['no refresh_token', {}],
+    ['the refresh_token that was sent', { refresh_token: 'r0-refresh' }],
+  ])('without a new refresh token (%s) nothing is written and the error is coded', async (_name, extra) => {
+    const { sdk, store, id } = await setup([{ json: { ...tokenBody(1), access_token: 'x\r\ny', ...extra } }]);
     expect(await outcome(sdk.getAccessToken())).toEqual({ code: 'INVALID_TOKEN_RESPONSE' });
     expect(await store.findTokenById(id)).toMatchObject({ refreshToken: 'r0-refresh', accessToken: 'a0-access' });
+  });
+});
+
+describe('when the store refuses the salvaged refresh token', () => {
+  /** The salvage save is refused, and so are the next `laterRefusals` saves (e.g. a background retry). */
+  async function refusedOnce(laterRefusals = 0) {
+    const store = new FlakyStore();
+    const stored = await store.saveToken(new OAuthToken({ userSignature: { name: 'f' }, clientId: 'cid', refreshToken: 'r0-refresh', accessToken: 'a0', expiresAt: Date.now() - 1000 }));
+    const fetch = scriptedFetch([{ json: { access_token: 'bad\r\n', refresh_token: 'r1-rotated' } }, { json: tokenBody(2) }]);
+    const sdk = await Initializer.initialize({ environment, store, fetch, token: { id: stored.id }, refresh: { ...FAST, saveRetries: 0 } });
+    store.failSaves = 1;
+    expect(await outcome(sdk.getAccessToken())).toEqual({ code: 'INVALID_TOKEN_RESPONSE' });
+    expect((await store.findTokenById(stored.id as string))?.refreshToken).toBe('r0-refresh');
+    expect(sdk.token.refreshToken).toBe('r1-rotated');
+    store.failSaves = laterRefusals;
+    return { store, id: stored.id as string, fetch, sdk };
+  }
+
+  it('it is kept in memory and flushed by close()', async () => {
+    const { store, id, sdk } = await refusedOnce();
+    await sdk.close();
+    expect((await store.findTokenById(id))?.refreshToken).toBe('r1-rotated');
+  });
+
+  it.each([0, 1])('it is kept in memory and the next call refreshes with it, not with the older stored one (%d more refusals)', async (laterRefusals) => {
+    const { store, id, sdk, fetch } = await refusedOnce(laterRefusals);
+    expect(await outcome(sdk.getAccessToken())).toEqual({ token: tokenBody(2).access_token });
+    expect(fetch.calls.map((c) => c.form.get('refresh_token'))).toEqual(['r0-refresh', 'r1-rotated']);
+    await sdk.close();
+    expect(await store.findTokenById(id)).toMatchObject({ refreshToken: 'r1-rotated', accessToken: tokenBody(2).access_token });
   });
 });
 

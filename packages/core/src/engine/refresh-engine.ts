@@ -387,8 +387,13 @@ export class RefreshEngine {
   }
 
   async #underLease(reason: RefreshReason, rejected: string | undefined, lease: Lease | undefined): Promise<FlightResult> {
+    // A token the store refused earlier is newer than what the store holds: save it now, under the
+    // lease; if the store still refuses, refresh from it rather than from the older stored one (its
+    // refresh token may be the only live one).
+    await this.#pendingSaveRunning?.catch(() => undefined);
+    if (this.#pendingSave) await this.#savePending(this.#pendingSave).catch(() => undefined);
     let base = this.#token;
-    const stored = await this.#reread();
+    const stored = this.#pendingSave ? null : await this.#reread();
     if (stored) {
       base = mergeConfigured(stored, this.#token);
       if (this.#usable(base, rejected)) {
@@ -604,6 +609,7 @@ export class RefreshEngine {
    * Best effort: the caller gets the response's error either way.
    */
   async #saveRefreshTokenOnly(base: OAuthToken, refreshToken: string, lease: Lease | undefined): Promise<void> {
+    if (refreshToken === base.refreshToken) return; // nothing new to keep
     const { logger } = this.#ctx;
     logger.addSecrets(refreshToken);
     let token: OAuthToken;
