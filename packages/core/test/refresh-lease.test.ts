@@ -90,6 +90,39 @@ describe('RefreshLease', () => {
     await lease.release();
   });
 
+  it('release waits for a renewal still on its way, so the store never sees it after the release', async () => {
+    const order: string[] = [];
+    let answer: (held: boolean) => void = () => undefined;
+    const lock: RefreshLock = {
+      acquire: () => {
+        order.push('acquire');
+        return order.length === 1 ? Promise.resolve(true) : new Promise<boolean>((resolve) => (answer = resolve));
+      },
+      release: async () => void order.push('release'),
+    };
+    const lease = new RefreshLease(lock, 'k', 'o', 300, Date.now);
+    await lease.tryAcquire();
+    const renewal = lease.renew();
+    const released = lease.release();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual(['acquire', 'acquire']);
+    answer(true);
+    await Promise.all([renewal, released]);
+    expect(order).toEqual(['acquire', 'acquire', 'release']);
+    expect(await lease.renew()).toBe(false); // released: never renewed again
+  });
+
+  it('release does not wait longer than a ttl for a renewal the store never answers', async () => {
+    let calls = 0;
+    const lock: RefreshLock = { acquire: () => (++calls === 1 ? Promise.resolve(true) : new Promise<boolean>(() => undefined)), release: async () => undefined };
+    const lease = new RefreshLease(lock, 'k', 'o', 20, Date.now);
+    await lease.tryAcquire();
+    void lease.renew();
+    const started = Date.now();
+    await lease.release();
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
   it("the heartbeat renews every ttl/3, is unref'd, and stops on release", async () => {
     const lock = scriptedLock(() => true);
     const spy = vi.spyOn(globalThis, 'setInterval');

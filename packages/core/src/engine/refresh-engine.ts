@@ -46,7 +46,10 @@ export interface RefreshOptions {
   timeoutMs?: number;
   /** Extra attempts after a transient failure (network, timeout, 5xx, 429, temporarily_unavailable). Default 2. */
   retries?: number;
-  /** Lease duration in the store's lock; must exceed timeoutMs. Default max(30 000, 2 x timeoutMs + maxBackoffMs). */
+  /**
+   * Lease duration in the store's lock; must exceed timeoutMs. Renewed every lockTtlMs / 3 while held,
+   * so it bounds how long a stalled or dead holder blocks others. Default max(30 000, 2 x timeoutMs + maxBackoffMs).
+   */
   lockTtlMs?: number;
   /** How long to wait for a lease another process holds before RefreshLockTimeoutError. Default lockTtlMs + timeoutMs. */
   lockWaitMs?: number;

@@ -21,6 +21,8 @@ export class RefreshLease {
   #validUntil = 0;
   #lost = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** The renewal on its way to the store, if any (release waits for it). */
+  #renewing: Promise<boolean> | undefined;
   /** True when someone else held the lease while we waited for it (see RefreshConflictError). */
   waited = false;
 
@@ -52,8 +54,10 @@ export class RefreshLease {
     if (!this.held) return false;
     const started = this.#now();
     let granted: boolean;
+    const renewing = this.#lock.acquire(this.key, this.owner, this.#ttlMs);
+    this.#renewing = renewing;
     try {
-      granted = await this.#lock.acquire(this.key, this.owner, this.#ttlMs);
+      granted = await renewing;
     } catch {
       // The store did not answer: no proof either way. The lease stays held until its last grant runs out.
       return this.held;
@@ -69,6 +73,11 @@ export class RefreshLease {
   /** Stops the heartbeat and gives the lease back (only ours: the lock checks the owner). */
   async release(): Promise<void> {
     this.#stopHeartbeat();
+    // A heartbeat renewal still on its way could reach the store after the release (another pooled
+    // connection) and take the lease again for a whole ttl: let it land first. Not longer than a ttl:
+    // a store that does not answer must not keep the caller from settling (the lease expires anyway).
+    if (this.#renewing) await settledWithin(this.#renewing, this.#ttlMs);
+    this.#lost = true;
     await this.#lock.release(this.key, this.owner);
   }
 
@@ -87,5 +96,16 @@ export class RefreshLease {
   #lose(): void {
     this.#lost = true;
     this.#stopHeartbeat();
+  }
+}
+
+/** Resolves once `promise` settles or `ms` passed, whichever is first. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([promise.then(() => undefined, () => undefined), elapsed]);
+  } finally {
+    clearTimeout(timer);
   }
 }
