@@ -18,29 +18,18 @@ const SEALED_FIELDS = RECORD_FIELDS.filter((field) => field !== SEAL_FIELD);
 
 const ABSENT = Buffer.from([0]);
 const PRESENT = Buffer.from([1]);
-const NULL_LENGTH = 0xffffffff;
 
 /** Associated data of a looked-up secret: format, key id, field. A value moved to another field fails. */
 function fieldAad(keyId: string, field: string): Buffer {
   return Buffer.from(`tse1\u0000${keyId}\u0000${field}`, 'utf8');
 }
 
-/** Each value length-prefixed (null distinct from ''), so no two records encode alike. */
+/**
+ * Associated data of the seal: every other stored field, as a JSON array (an injective encoding of
+ * strings, numbers and nulls: no two records encode alike, null stays distinct from '').
+ */
 function sealAad(keyId: string, stored: TokenRecord): Buffer {
-  const parts: Buffer[] = [fieldAad(keyId, 'record-seal')];
-  for (const field of SEALED_FIELDS) {
-    const value = stored[field];
-    const length = Buffer.alloc(4);
-    if (value === null) {
-      length.writeUInt32BE(NULL_LENGTH);
-      parts.push(length);
-      continue;
-    }
-    const bytes = Buffer.from(String(value), 'utf8');
-    length.writeUInt32BE(bytes.length);
-    parts.push(length, bytes);
-  }
-  return Buffer.concat(parts);
+  return Buffer.from(JSON.stringify(['tse1', keyId, 'record-seal', ...SEALED_FIELDS.map((field) => stored[field])]), 'utf8');
 }
 
 /** A looked-up secret, encrypted (also for probes). Blank values stay as they are: '' and null are not secrets, and the contract treats them as absent. */
