@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EncryptedStore, FORMAT_PREFIX, MemoryStore, OAuthToken, encryptedStore, type TokenStore } from '../src/index.js';
+import { EncryptedStore, FORMAT_PREFIX, Initializer, MemoryStore, OAuthToken, customEnvironment, encryptedStore, type TokenStore } from '../src/index.js';
 import { DirectStore, fullToken, newKey, secretsOf } from './helpers/encryption.js';
 
 const k1 = newKey('k1');
@@ -129,6 +129,29 @@ describe('EncryptedStore over a store that implements TokenStore directly', () =
     const all = await store.getTokens();
     expect(all).toHaveLength(1);
     expect(saves.map((s) => s.accessToken)).toContain(all[0]!.accessToken);
+  });
+
+  it('two users saving at once over one unbound record: one adopts it, the other gets its own (the chosen id taken meanwhile is re-resolved)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const store = new EncryptedStore(new MemoryStore(), { keys: [k1] });
+      const unbound = await store.saveToken(new OAuthToken({ clientId: 'client-1', refreshToken: 'shared-refresh', accessToken: 'unbound-access' }));
+      const saves = await Promise.all(['ann', 'ben'].map((user) => store.saveToken(new OAuthToken({ userSignature: { name: user }, clientId: 'client-1', refreshToken: 'shared-refresh', accessToken: `access-${user}` }))));
+      expect(saves.filter((s) => s.id === unbound.id)).toHaveLength(1);
+      expect(new Set(saves.map((s) => s.id)).size).toBe(2);
+      for (const saved of saves) expect((await store.findTokenById(saved.id as string))?.toRecord()).toEqual(saved.toRecord());
+    }
+  });
+
+  it("keeps the engine's hot path at 0 store calls: a valid access token is served from memory", async () => {
+    const inner = new DirectStore();
+    const store = new EncryptedStore(inner, { keys: [k1] });
+    await store.saveToken(fullToken('erin').with({ expiresAt: Date.now() + 3_600_000 }));
+    const environment = customEnvironment({ tokenEndpoint: 'https://auth.invalid/token', apiUrl: 'https://api.invalid' });
+    const sdk = await Initializer.initialize({ environment, store, token: { userSignature: { name: 'erin' } } });
+    inner.resetCalls();
+    for (let i = 0; i < 1000; i++) expect(await sdk.getAccessToken()).toBe(fullToken('erin').accessToken);
+    expect(inner.calls).toEqual({ findToken: 0, findTokenById: 0, saveToken: 0, getTokens: 0 });
+    await sdk.close();
   });
 
   it('passes lock and close through to the inner store', async () => {
