@@ -97,6 +97,23 @@ describe('EncryptedStore: tampering gives a coded error, never a wrong token', (
     await expect(store.findToken(new OAuthToken({ clientId: 'client-1', refreshToken: alice.refreshToken as string }))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
   });
 
+  it('a record read (and remembered as verified) then tampered with is verified afresh: DECRYPTION_FAILED', async () => {
+    const { store, alice, raw, secrets } = await setup();
+    const first = await store.findTokenById(alice.id as string);
+    // Unchanged stored form: the verified answer is reused (the same immutable token).
+    expect(await store.findTokenById(alice.id as string)).toBe(first);
+    raw(alice).expiresAt = (raw(alice).expiresAt as number) + 1;
+    await everyRead(store, alice, 'DECRYPTION_FAILED', secrets);
+  });
+
+  it('readCacheSize 0 verifies every read; a bad size is INVALID_ARGUMENT', async () => {
+    const inner = new DirectStore();
+    const store = new EncryptedStore(inner, { keys: [k1], readCacheSize: 0 });
+    const saved = await store.saveToken(fullToken('alice'));
+    expect(await store.findTokenById(saved.id as string)).not.toBe(await store.findTokenById(saved.id as string));
+    expect(() => new EncryptedStore(inner, { keys: [k1], readCacheSize: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('a wrong key under the same id: DECRYPTION_FAILED', async () => {
     const { inner, alice, secrets } = await setup();
     const impostor = new EncryptedStore(inner, { keys: [{ id: 'k1', key: newKey('k1').key }] });

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { isTokenStoreError } from '../errors.js';
+import { isTokenStoreError, TokenStoreError } from '../errors.js';
 import { isBlank, probeIdentifiers } from '../matching.js';
 import { OAuthToken } from '../oauth-token.js';
 import { recordOfToken } from '../record-validation.js';
@@ -9,6 +9,7 @@ import { generateTokenId } from '../token-id.js';
 import type { DerivedKey, KeyRing } from './key-ring.js';
 import { CachedKeyRing, type KeySource } from './key-source.js';
 import { decryptRecord, encryptRecord, encryptSecret, LOOKUP_SECRET_FIELDS } from './record-cipher.js';
+import { VerifiedRecords } from './verified-records.js';
 
 export interface EncryptedStoreOptions {
   /** The key ring (first key current), or an async provider of it; see KeySource. */
@@ -20,6 +21,11 @@ export interface EncryptedStoreOptions {
    * a lookup never sends a secret to the store unencrypted.
    */
   acceptPlaintext?: boolean;
+  /**
+   * How many verified records to remember by their exact stored form (default 1024; 0: none), so
+   * re-reading an unchanged record skips decryption. Any changed byte is verified afresh.
+   */
+  readCacheSize?: number;
 }
 
 const LOOKUP_SECRETS = new Set<string>(LOOKUP_SECRET_FIELDS);
@@ -36,11 +42,15 @@ export class EncryptedStore implements TokenStore {
   readonly inner: TokenStore;
   readonly #keys: CachedKeyRing;
   readonly #acceptPlaintext: boolean;
+  readonly #verified: VerifiedRecords;
 
   constructor(inner: TokenStore, options: EncryptedStoreOptions) {
     this.inner = inner;
     this.#keys = new CachedKeyRing(options?.keys);
     this.#acceptPlaintext = options.acceptPlaintext ?? true;
+    const cacheSize = options.readCacheSize ?? 1024;
+    if (!Number.isSafeInteger(cacheSize) || cacheSize < 0) throw new TokenStoreError('INVALID_ARGUMENT', 'readCacheSize must be a non-negative integer');
+    this.#verified = new VerifiedRecords(cacheSize);
   }
 
   get lock(): RefreshLock | undefined {
@@ -144,7 +154,12 @@ export class EncryptedStore implements TokenStore {
   }
 
   #open(ring: KeyRing, stored: TokenRecord): OAuthToken {
-    return OAuthToken.fromRecord(decryptRecord(ring, stored, this.#acceptPlaintext));
+    const key = VerifiedRecords.keyOf(stored);
+    const known = this.#verified.get(key);
+    if (known) return known;
+    const token = OAuthToken.fromRecord(decryptRecord(ring, stored, this.#acceptPlaintext));
+    this.#verified.set(key, token);
+    return token;
   }
 
   [inspect.custom](): string {
