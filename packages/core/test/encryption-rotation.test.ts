@@ -153,5 +153,5 @@ describe('rotateKeys while the refresh engine keeps refreshing (real oidc-provid
       await fresh.close();
     }
     await Promise.all(sdks.map((sdk) => sdk.close()));
-  });
+  }, 30_000);
 });
