@@ -40,7 +40,20 @@ export async function authorizeHeadlessly({ authorizationEndpoint, client, user,
     prompt: 'consent',
     login_hint: user,
   }).toString();
+  return codeFrom(await followFrontChannel(start, client.redirectUri, { user }), state);
+}
 
+export interface FrontChannelOptions {
+  user: string;
+  /** Follow the interaction's Cancel link instead of logging in (error=access_denied). */
+  deny?: boolean;
+}
+
+/**
+ * Follows an authorization URL through login and consent and returns the redirect to `redirectUri`
+ * (not followed). The URL is sent as given: state, PKCE parameters and all are the caller's.
+ */
+export async function followFrontChannel(start: URL, redirectUri: string, { user, deny = false }: FrontChannelOptions): Promise<URL> {
   const jar = new CookieJar();
   let url = start;
   let init: RequestInit = { method: 'GET' };
@@ -58,20 +71,25 @@ export async function authorizeHeadlessly({ authorizationEndpoint, client, user,
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
       const next = new URL(location, url);
-      if (isRedirectUri(next, client.redirectUri)) return codeFrom(next, state);
+      if (isRedirectUri(next, redirectUri)) return next;
       url = next;
       init = { method: 'GET' };
       continue;
     }
 
     const html = await response.text();
+    const abort = deny && response.ok ? /href="([^"]*\/abort)"/.exec(html)?.[1] : undefined;
+    if (abort) {
+      ({ url, init } = { url: new URL(abort, url), init: { method: 'GET' } });
+      continue;
+    }
     const form = response.ok ? parseForm(html) : undefined;
     if (!form) {
       throw new Error(`authorize(): unexpected ${response.status} from ${url.pathname}: ${html.slice(0, 500)}`);
     }
     ({ url, init } = submission(form, url, user));
   }
-  throw new Error(`authorize(): no authorization code after ${MAX_STEPS} requests`);
+  throw new Error(`authorize(): no redirect to the client after ${MAX_STEPS} requests`);
 }
 
 /** Fills the dev login form (any username, any password) or the consent form (hidden inputs only). */

@@ -7,6 +7,7 @@ export { rawRefresh, rawRevoke } from './raw-client.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SCOPE } from './provider-config.js';
 export type {
   AuthorizeOptions,
+  FollowAuthorizationOptions,
   OAuthServerCounts,
   OAuthServerOptions,
   OAuthTestServer,

@@ -45,7 +45,7 @@ function clientMetadata(client: TestClient, spec: TestClientOptions | undefined)
     client_id: client.clientId,
     ...(isPublic ? {} : { client_secret: client.clientSecret }),
     redirect_uris: [client.redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: spec?.clientCredentials ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     scope: client.scope,
     // Either secret method works in v8 for a secret-bearing client; this is just the advertised one.
@@ -55,6 +55,8 @@ function clientMetadata(client: TestClient, spec: TestClientOptions | undefined)
 
 export function providerConfiguration(settings: ProviderSettings, clients: TestClient[]): Configuration {
   const specs = settings.clients;
+  const pkceClients = new Set((specs ?? []).filter((s) => s.pkceRequired).map((s) => s.clientId));
+  const anyClientCredentials = (specs ?? []).some((s) => s.clientCredentials);
   return {
     clients: clients.map((client, i) => clientMetadata(client, specs?.[i])),
     adapter: createMemoryAdapterFactory(),
@@ -69,6 +71,8 @@ export function providerConfiguration(settings: ProviderSettings, clients: TestC
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true },
+      // Only when a client asks for it, so the discovery document of other tests is unchanged.
+      clientCredentials: { enabled: anyClientCredentials },
       // Off so access tokens are opaque handles stored in the adapter, which
       // the protected API can look up with AccessToken.find().
       resourceIndicators: { enabled: false },
@@ -85,12 +89,17 @@ export function providerConfiguration(settings: ProviderSettings, clients: TestC
     // grant. false: the same refresh token is returned each time.
     rotateRefreshToken: settings.rotateRefreshTokens,
 
-    // PKCE would otherwise be required for every authorization request; this
-    // is a confidential client and the SDK does not do PKCE.
-    pkce: { required: () => false },
+    // PKCE would otherwise be required for every authorization request. Off by
+    // default (the headless authorize() sends none); a client registered with
+    // pkceRequired gets it enforced, S256 only.
+    pkce: {
+      methods: ['S256'],
+      required: (_ctx, client) => pkceClients.has(client.clientId),
+    },
 
     ttl: {
       AccessToken: settings.accessTokenTtlSeconds,
+      ClientCredentials: settings.accessTokenTtlSeconds,
       RefreshToken: settings.refreshTokenTtlSeconds,
       AuthorizationCode: 60,
       IdToken: 3600,

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 import Provider from 'oidc-provider';
 
-import { authorizeHeadlessly } from './authorize.js';
+import { authorizeHeadlessly, followFrontChannel } from './authorize.js';
 import { countingMiddleware, resetCounts, zeroCounts } from './counts.js';
 import { handleApiRequest, isApiRequest, API_ME_PATH } from './protected-api.js';
 import {
@@ -109,6 +109,13 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
         user,
         scope: scope ?? target.scope,
       });
+    },
+    authorizationEndpoint: `${issuer}${ROUTES.authorization}`,
+    followAuthorization: async (authorizationUrl, { user = 'user-1', deny = false } = {}) => {
+      const start = new URL(authorizationUrl);
+      const target = clients.find((c) => c.clientId === start.searchParams.get('client_id'));
+      if (!target) throw new Error('followAuthorization(): the URL names no registered client_id');
+      return followFrontChannel(start, target.redirectUri, { user, deny });
     },
     close: () => (closing ??= closeServer(http)),
   };

@@ -30,6 +30,10 @@ export interface TestClientOptions {
    * this only matters for `none` (a public client).
    */
   tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic' | 'none';
+  /** PKCE (S256) required on this client's authorization requests. Default false. */
+  pkceRequired?: boolean;
+  /** Also allow grant_type=client_credentials (RFC 6749 4.4) for this client. Default false. */
+  clientCredentials?: boolean;
 }
 
 export interface OAuthServerOptions {
@@ -74,6 +78,14 @@ export interface AuthorizeOptions {
   clientId?: string;
 }
 
+/** How `followAuthorization` answers the dev login and consent pages. */
+export interface FollowAuthorizationOptions {
+  /** Account id to log in as. Default `'user-1'`. */
+  user?: string;
+  /** Abort the interaction (the server redirects back with `error=access_denied`). Default false. */
+  deny?: boolean;
+}
+
 export interface OAuthTestServer {
   /** `http://127.0.0.1:<port>` */
   issuer: string;
@@ -91,6 +103,14 @@ export interface OAuthTestServer {
    * code, ready to be exchanged at `tokenEndpoint` with `client.redirectUri`.
    */
   authorize(options?: AuthorizeOptions): Promise<string>;
+  /** `${issuer}/auth` */
+  authorizationEndpoint: string;
+  /**
+   * Runs the front channel for an authorization URL someone else built (state, PKCE and all, sent
+   * unchanged) and returns the URL the server redirected the user agent to (the client's redirect
+   * URI with `code` and `state`, or with `error`), without following it.
+   */
+  followAuthorization(authorizationUrl: string, options?: FollowAuthorizationOptions): Promise<URL>;
   /** Live counters; mutated in place, so keep a reference or read them again. */
   readonly counts: OAuthServerCounts;
   resetCounts(): void;
