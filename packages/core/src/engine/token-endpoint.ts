@@ -44,6 +44,8 @@ export interface ClientCredentials {
 export interface GrantExchangeRequest extends ClientCredentials {
   grantToken: string;
   redirectUrl?: string | undefined;
+  /** RFC 7636 PKCE: the verifier of the code_challenge sent in the authorization request. */
+  codeVerifier?: string | undefined;
 }
 
 export interface RefreshRequest extends ClientCredentials {
@@ -87,8 +89,9 @@ export class TokenEndpointClient {
       client_id: request.clientId,
       client_secret: request.clientSecret,
       redirect_uri: request.redirectUrl,
+      code_verifier: request.codeVerifier,
     };
-    return this.#tokenRequest(form, [request.grantToken, request.clientSecret]);
+    return this.#tokenRequest(form, [request.grantToken, request.clientSecret, request.codeVerifier]);
   }
 
   /** grant_type=refresh_token. */
