@@ -109,7 +109,8 @@ export {
   type RefreshFailedEvent,
   type RefreshReason,
 } from './engine/events.js';
-export { type RefreshOptions, tokenKey } from './engine/refresh-engine.js';
+export { type RefreshOptions } from './engine/refresh-options.js';
+export { tokenKey } from './engine/token-key.js';
 export { Initializer, type InitializeOptions } from './engine/initializer.js';
 // Encryption at rest for any store (issue 12).
 export * from './encryption/index.js';

@@ -39,7 +39,7 @@ export interface RotateKeysOptions {
 }
 
 /**
- * The refresh engine's lease key for a stored token (refresh-engine.ts: `tokenstore:refresh:` +
+ * The refresh engine's lease key for a stored token (lease-wait.ts: `tokenstore:refresh:` +
  * tokenKey, which is `id:<id>` once a token has an id). Taking the same lease means a rotation and a
  * refresh of one record never interleave, so a rotated refresh token is never overwritten.
  */

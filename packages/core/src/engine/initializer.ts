@@ -14,7 +14,9 @@ import { isHeaderSafeToken } from './header-value.js';
 import { TokenEvents, type TokenEventListener, type TokenEventName, type TokenHooks } from './events.js';
 import { SafeLogger, type Logger } from './logger.js';
 import { OAuthErrorCode } from './oauth-errors.js';
-import { RefreshEngine, resolveRefreshOptions, type EngineContext, type RefreshOptions } from './refresh-engine.js';
+import type { EngineContext } from './engine-context.js';
+import { RefreshEngine } from './refresh-engine.js';
+import { resolveRefreshOptions, type RefreshOptions } from './refresh-options.js';
 import { createRefreshRegistry, type RefreshRegistry } from './single-flight.js';
 import { TokenEndpointClient, type FetchLike } from './token-endpoint.js';
 
