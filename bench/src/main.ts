@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, type BenchConfig, type MeasureName } from './lib/config.js';
+import { MEASURES, STORE_KINDS, parseArgs, type BenchConfig, type MeasureName } from './lib/config.js';
 import { machine } from './lib/machine.js';
 import type { MeasureResult, Row } from './lib/results.js';
 import { loadServiceEnv } from './lib/services.js';
@@ -24,6 +24,7 @@ const RUNNERS: Record<MeasureName, (c: BenchConfig) => Promise<MeasureResult>> =
   overhead: async (c) => (await import('./measures/overhead.js')).runOverhead(c),
   scaling: async (c) => (await import('./measures/scaling.js')).runScaling(c),
   memory: async (c) => (await import('./measures/memory.js')).runMemory(c),
+  fleet: async (c) => (await import('./measures/fleet.js')).runFleet(c),
 };
 
 async function main(): Promise<number> {
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
     `![store comparison](bench/results/${stem}.svg)`,
   ].join('\n');
   writeFileSync(`${RESULTS}${stem}.md`, `${md}\n`);
-  if (config.mode === 'full' && config.measures.length === 5 && config.stores.length === 6) {
+  if (config.mode === 'full' && config.measures.length === MEASURES.length && config.stores.length === STORE_KINDS.length) {
     try {
       const doc = readFileSync(BENCHMARKS_MD, 'utf8');
       const a = doc.indexOf(START);

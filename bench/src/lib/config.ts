@@ -1,10 +1,10 @@
 /**
  * Run configuration: `pnpm bench` (full) or `pnpm bench --quick` (CI smoke: small sizes, few reps).
- * `--only=hot,herd,overhead,scaling,memory` restricts the measures; `--stores=sqlite,postgres,...`
+ * `--only=hot,herd,overhead,scaling,memory,fleet` restricts the measures; `--stores=sqlite,postgres,...`
  * restricts the stores. Every size and repetition count lives here, so the two modes are easy to read.
  */
-export type MeasureName = 'hot' | 'herd' | 'overhead' | 'scaling' | 'memory';
-export const MEASURES: readonly MeasureName[] = ['hot', 'herd', 'overhead', 'scaling', 'memory'];
+export type MeasureName = 'hot' | 'herd' | 'overhead' | 'scaling' | 'memory' | 'fleet';
+export const MEASURES: readonly MeasureName[] = ['hot', 'herd', 'overhead', 'scaling', 'memory', 'fleet'];
 export type StoreKind = 'memory' | 'sqlite' | 'file' | 'postgres' | 'mysql' | 'mongo';
 export const STORE_KINDS: readonly StoreKind[] = ['memory', 'sqlite', 'file', 'postgres', 'mysql', 'mongo'];
 
@@ -36,6 +36,22 @@ export interface BenchConfig {
     reps: number;
   };
   memory: { tokens: number; reps: number };
+  fleet: {
+    /** Tokens per store (SQLite, PostgreSQL, MySQL). */
+    tokens: number;
+    /** FileStore (a save rewrites the whole file) and MongoStore on FerretDB (lookups scan). */
+    smallTokens: number;
+    processes: number;
+    /** The window over which the tokens expire. */
+    waveMs: number;
+    /** Time to load the fleet into every process before the first expiry. */
+    leadMs: number;
+    /** Concurrent loops per process; each waits pauseMs between calls during the wave. */
+    workers: number;
+    pauseMs: number;
+    /** (lease on, lease off) pairs of the throughput burst. */
+    throughputPairs: number;
+  };
 }
 
 export function parseArgs(argv: readonly string[]): BenchConfig {
@@ -63,6 +79,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       overhead: { rows: 1000, reps: 5, batchMs: 25 },
       scaling: { sql: [1000, 20_000], file: [1000, 5000], mongo: [1000, 5000], lookups: 200, reps: 5 },
       memory: { tokens: 20_000, reps: 1 },
+      fleet: { tokens: 200, smallTokens: 100, processes: 8, waveMs: 3000, leadMs: 3000, workers: 8, pauseMs: 20, throughputPairs: 1 },
     };
   }
   return {
@@ -75,6 +92,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     overhead: { rows: 1000, reps: 41, batchMs: 15 },
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
     memory: { tokens: 100_000, reps: 5 },
+    fleet: { tokens: 10_000, smallTokens: 1000, processes: 8, waveMs: 60_000, leadMs: 20_000, workers: 8, pauseMs: 20, throughputPairs: 1 },
   };
 }
 

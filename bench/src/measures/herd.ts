@@ -11,7 +11,6 @@
  * The provider rotates refresh tokens and detects reuse (a duplicate refresh answers invalid_grant and
  * revokes the grant), so the baseline's extra requests also show up as failed callers.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Initializer, MemoryStore, OAuthToken, customEnvironment, type Environment, type TokenStore } from '@tokenstore/core';
 import { startOAuthServer, type OAuthTestServer } from '@tokenstore/oauth-test-server';
@@ -22,6 +21,7 @@ import { benchDir } from '../lib/tmp.js';
 import { usableAdapters } from '../stores/registry.js';
 import type { StoreAdapter } from '../stores/types.js';
 import { withServerRetry } from '../lib/services.js';
+import { all as allChildren, spawnChildren, stopChildren, type Child } from '../lib/children.js';
 import { noSingleFlight, type ChildMessage, type ParentMessage, type RoundReport } from './herd-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./herd-child.ts', import.meta.url));
@@ -125,46 +125,8 @@ async function inProcess(server: OAuthTestServer, environment: Environment, call
 
 // --- across processes ---------------------------------------------------------------------------
 
-interface Child {
-  process: ChildProcess;
-  inbox: ChildMessage[];
-  wake: (() => void) | undefined;
-}
-
-function spawnChildren(n: number): Child[] {
-  return Array.from({ length: n }, () => {
-    const proc = fork(CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
-    const child: Child = { process: proc, inbox: [], wake: undefined };
-    proc.on('message', (m: ChildMessage) => {
-      child.inbox.push(m);
-      child.wake?.();
-    });
-    proc.on('exit', () => child.wake?.());
-    return child;
-  });
-}
-
-async function receive(child: Child, type: ChildMessage['type'], timeoutMs = 120_000): Promise<ChildMessage> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const fatal = child.inbox.find((m) => m.type === 'fatal');
-    if (fatal && fatal.type === 'fatal') throw new Error(`herd process ${child.process.pid} failed: ${fatal.message}`);
-    const at = child.inbox.findIndex((m) => m.type === type);
-    if (at >= 0) return child.inbox.splice(at, 1)[0] as ChildMessage;
-    if (child.process.exitCode !== null) throw new Error(`herd process ${child.process.pid} exited (${child.process.exitCode})`);
-    if (Date.now() > deadline) throw new Error(`herd process ${child.process.pid}: no '${type}' within ${timeoutMs} ms`);
-    await new Promise<void>((resolve) => {
-      child.wake = resolve;
-      setTimeout(resolve, 1000);
-    });
-    child.wake = undefined;
-  }
-}
-
-async function all(children: Child[], message: ParentMessage, reply: ChildMessage['type']): Promise<ChildMessage[]> {
-  for (const c of children) c.process.send(message);
-  return Promise.all(children.map((c) => receive(c, reply)));
-}
+type HerdChild = Child<ChildMessage>;
+const all = (children: HerdChild[], message: ParentMessage, reply: ChildMessage['type']) => allChildren<ParentMessage, ChildMessage>(children, message, reply);
 
 export async function runHerd(config: BenchConfig): Promise<MeasureResult> {
   const rows: Row[] = [];
@@ -195,7 +157,7 @@ export async function runHerd(config: BenchConfig): Promise<MeasureResult> {
     for (const s of skipped) rows.push(skipRow('2 refresh herd', `${h.processes} processes, ${s.kind}`, s.why));
     if (usable.length === 0) return { rows, data, notes };
     benchDir(); // before forking: the children inherit the scratch directory through the environment
-    const children = spawnChildren(h.processes);
+    const children = spawnChildren<ChildMessage>(CHILD, h.processes);
     try {
       const retried: string[] = [];
       const measureStore = async (adapter: StoreAdapter): Promise<void> => {
@@ -277,8 +239,7 @@ export async function runHerd(config: BenchConfig): Promise<MeasureResult> {
       }
       for (const r of retried) notes.push(`Herd: retried after the server went away (another process restarted it): ${r}`);
     } finally {
-      for (const c of children) c.process.send({ type: 'exit' });
-      await Promise.all(children.map((c) => (c.process.exitCode === null ? new Promise((r) => c.process.once('exit', r)) : undefined)));
+      await stopChildren(children, { type: 'exit' } satisfies ParentMessage);
     }
   } finally {
     await server.close();

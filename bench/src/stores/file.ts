@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, readdirSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RECORD_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
 import { FileStore, FORMAT, FORMAT_VERSION } from '@tokenstore/store-file';
@@ -64,6 +64,7 @@ export const fileAdapter: StoreAdapter = {
         byId = new Map(records.map((r) => [r.id as string, r]));
         count = records.length;
       },
+      leaseCount: async () => (existsSync(`${path}.leases`) ? readdirSync(`${path}.leases`).length : 0),
       raw: {
         label: 'fs: 1 stat + Map lookup (find); temp+fsync+rename+fsync dir (save)',
         // The least a reader that must notice other processes' writes can do: stat, then memory.

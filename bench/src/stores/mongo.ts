@@ -69,6 +69,7 @@ export const mongoAdapter: StoreAdapter = {
       kind: 'mongo',
       store,
       bulkLoad: (from, to) => insertBulk(client, name, from, to, toDocument),
+      leaseCount: () => db.collection(`${name}_leases`).countDocuments(),
       raw: {
         label: 'mongodb driver, same MongoClient',
         // The store's own filter: the indexed digest plus the value itself.

@@ -107,6 +107,7 @@ export const mysqlAdapter: StoreAdapter = {
       store,
       bulkLoad: (from, to) => bulkInsert(pool, name, from, to),
       analyze: async () => void (await pool.query(`ANALYZE TABLE ${t}`)),
+      leaseCount: async () => Number(((await pool.query(`SELECT COUNT(*) AS n FROM \`${name}_leases\``))[0] as { n: number }[])[0]?.n),
       raw: {
         label: 'mysql2 pool.execute, same Pool',
         findByUser: async (user) => ((await pool.execute(findByUser, [sha256(user)]))[0] as unknown[])[0],

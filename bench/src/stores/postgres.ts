@@ -65,6 +65,7 @@ export const postgresAdapter: StoreAdapter = {
         }
       },
       analyze: async () => void (await pool.query(`ANALYZE ${t}`)),
+      leaseCount: async () => Number((await pool.query(`SELECT count(*)::int AS n FROM "public"."${name}_leases"`)).rows[0].n),
       raw: {
         label: 'pg pool.query, same Pool',
         findByUser: async (user) => (await pool.query(findByUser, [user])).rows[0],

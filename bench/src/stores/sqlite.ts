@@ -47,6 +47,7 @@ export const sqliteAdapter: StoreAdapter = {
         }
       },
       analyze: async () => void db.exec('ANALYZE'),
+      leaseCount: async () => Number((db.prepare(`SELECT count(*) AS n FROM "${store.table}_lease"`).get() as { n: number }).n),
       raw: {
         label: 'better-sqlite3, same Database',
         findByUser: async (user) => findByUser.get(user),

@@ -22,6 +22,8 @@ export interface OpenedStore {
     updateById(record: TokenRecord): Promise<unknown>;
     selectThenUpdate?(record: TokenRecord): Promise<unknown>;
   };
+  /** Lease rows, documents or files the store's lock has left (the fleet checks they stay bounded). */
+  leaseCount?(): Promise<number>;
   /** Drops everything this store created (tables, files). */
   drop(): Promise<void>;
   close(): Promise<void>;
