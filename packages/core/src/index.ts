@@ -39,6 +39,8 @@ export { assertIdentifierName } from './identifier-name.js';
 export { validateRecord, recordOfToken } from './record-validation.js';
 export { assertStorableString, unstorableReason } from './storable-string.js';
 export { MAX_LEASE_TTL_MS, leaseTtl } from './lease-ttl.js';
+export { type Clock, systemClock } from './clock.js';
+export { type PollOptions, pollWithBackoff } from './poll.js';
 // Refresh engine, Initializer and authorised requests (issue 3).
 export {
   type Environment,
@@ -114,3 +116,5 @@ export { tokenKey } from './engine/token-key.js';
 export { Initializer, type InitializeOptions } from './engine/initializer.js';
 // Encryption at rest for any store (issue 12).
 export * from './encryption/index.js';
+// The front channel: authorization URL with state and PKCE, and the callback (issue 15).
+export * from './authorization/index.js';
