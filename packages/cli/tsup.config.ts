@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base';
 
-export default packageConfig(['src/index.ts']);
+// index: the library (ESM + CJS); cli: the `tokenstore` bin (ESM only, top-level await).
+export default [packageConfig(['src/index.ts']), packageConfig(['src/cli.ts'], { format: ['esm'], dts: false, clean: false })];

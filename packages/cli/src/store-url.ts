@@ -1,0 +1,99 @@
+import { TokenStoreError } from '@tokenstore/core';
+
+export type StoreKind = 'sqlite' | 'file' | 'postgres' | 'mysql' | 'mongodb';
+
+/** What a store URL names: which package opens it and with what options. */
+export interface StoreLocation {
+  readonly kind: StoreKind;
+  /** The npm package that implements the store (installed separately). */
+  readonly packageName: string;
+  /** A path (sqlite, file) or the driver connection string without the CLI's own parameters. */
+  readonly target: string;
+  /** `table` (SQL) / `collection` (mongodb) / `schema` (postgres) query parameters. */
+  readonly table?: string;
+  readonly collection?: string;
+  readonly schema?: string;
+  /** The URL as it may be printed: any password replaced by `***`. */
+  readonly display: string;
+}
+
+export const STORE_PACKAGES: Readonly<Record<StoreKind, string>> = {
+  sqlite: '@tokenstore/store-sqlite',
+  file: '@tokenstore/store-file',
+  postgres: '@tokenstore/store-postgres',
+  mysql: '@tokenstore/store-mysql',
+  mongodb: '@tokenstore/store-mongo',
+};
+
+const SCHEMES: ReadonlyArray<[string, StoreKind]> = [
+  ['sqlite:', 'sqlite'],
+  ['file:', 'file'],
+  ['postgres://', 'postgres'],
+  ['postgresql://', 'postgres'],
+  ['mysql://', 'mysql'],
+  ['mongodb://', 'mongodb'],
+  ['mongodb+srv://', 'mongodb'],
+];
+
+/** The CLI's own query parameters per kind; every other parameter goes to the driver untouched. */
+const OWN_PARAMS: Readonly<Record<StoreKind, readonly string[]>> = {
+  sqlite: ['table'],
+  file: [],
+  postgres: ['table', 'schema'],
+  mysql: ['table'],
+  mongodb: ['collection'],
+};
+
+/**
+ * Parses `sqlite:<path>[?table=t]`, `file:<path>`, `postgres://...[?table=t&schema=s]`,
+ * `mysql://...[?table=t]`, `mongodb://...[?collection=c]`. Rejects anything else with INVALID_ARGUMENT
+ * (the message shows the URL without its password).
+ */
+export function parseStoreUrl(url: string): StoreLocation {
+  if (typeof url !== 'string' || url === '') throw new TokenStoreError('INVALID_ARGUMENT', 'a store URL is required (sqlite:<path>, file:<path>, postgres://, mysql://, mongodb://)');
+  const scheme = SCHEMES.find(([prefix]) => url.toLowerCase().startsWith(prefix));
+  if (!scheme) {
+    throw new TokenStoreError('INVALID_ARGUMENT', `unsupported store URL "${displayUrl(url)}": use sqlite:<path>, file:<path>, postgres://..., mysql://... or mongodb://...`);
+  }
+  const [prefix, kind] = scheme;
+  const display = displayUrl(url);
+  if (kind === 'sqlite' || kind === 'file') return pathLocation(kind, url.slice(prefix.length), display);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TokenStoreError('INVALID_ARGUMENT', `store URL "${display}" is not a valid URL`);
+  }
+  const own: Record<string, string> = {};
+  for (const name of OWN_PARAMS[kind]) {
+    const value = parsed.searchParams.get(name);
+    if (value !== null) {
+      if (value === '') throw new TokenStoreError('INVALID_ARGUMENT', `store URL "${display}": ${name} must not be empty`);
+      own[name] = value;
+      parsed.searchParams.delete(name);
+    }
+  }
+  return { kind, packageName: STORE_PACKAGES[kind], target: parsed.toString(), display, ...own };
+}
+
+function pathLocation(kind: 'sqlite' | 'file', rest: string, display: string): StoreLocation {
+  // `sqlite:///abs/path` and `sqlite://rel` are accepted too: people write URLs that way.
+  let path = rest.startsWith('//') ? rest.slice(2) : rest;
+  let table: string | undefined;
+  const query = path.lastIndexOf('?');
+  if (query !== -1) {
+    const params = new URLSearchParams(path.slice(query + 1));
+    for (const name of params.keys()) {
+      if (!OWN_PARAMS[kind].includes(name)) throw new TokenStoreError('INVALID_ARGUMENT', `store URL "${display}": unknown parameter "${name}"`);
+    }
+    table = params.get('table') ?? undefined;
+    path = path.slice(0, query);
+  }
+  if (path === '') throw new TokenStoreError('INVALID_ARGUMENT', `store URL "${display}" names no path`);
+  return { kind, packageName: STORE_PACKAGES[kind], target: path, display, ...(table === undefined ? {} : { table }) };
+}
+
+/** The URL with any password replaced by `***`: database passwords never reach the terminal either. */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, '$1:***@');
+}
