@@ -19,15 +19,18 @@ export async function signIn(page: Page, origin: string, user: string): Promise<
   await page.waitForSelector('#user');
 }
 
-/** Connect → the server's login page → its consent page → back at the app's connection list. */
+/** Connect → the server's login page (unless already logged in there) → its consent page → back at the app's connection list. */
 export async function connect(page: Page, origin: string, account: string, serverLogin: string): Promise<void> {
   await page.fill('input[name=account]', account);
   await page.click('button:has-text("Connect an account")');
-  await page.waitForSelector('input[name=login]');
-  await page.fill('input[name=login]', serverLogin);
-  await page.fill('input[name=password]', 'any-password');
-  await page.click('button[type=submit]');
-  await page.waitForSelector('button[type=submit]:has-text("Continue")');
+  // A user already logged in at the server (an earlier connection) goes straight to consent.
+  await page.waitForSelector('input[name=login], button[type=submit]:has-text("Continue")');
+  if (await page.isVisible('input[name=login]')) {
+    await page.fill('input[name=login]', serverLogin);
+    await page.fill('input[name=password]', 'any-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('button[type=submit]:has-text("Continue")');
+  }
   await page.click('button[type=submit]:has-text("Continue")');
   await page.waitForURL(`${origin}/`);
   await page.waitForSelector(`tr[data-connection="${account}"]`);
