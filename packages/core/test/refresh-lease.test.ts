@@ -4,7 +4,11 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { RefreshLease } from '../src/engine/refresh-lease.js';
-import type { RefreshLock } from '../src/index.js';
+import { systemClock, type Clock, type RefreshLock } from '../src/index.js';
+import { ManualClock } from './helpers/manual-clock.js';
+
+/** A clock read from a variable the test moves; its waits are the system's (none of these tests waits). */
+const readClock = (now: () => number): Clock => ({ now, sleep: systemClock.sleep, every: systemClock.every });
 
 /** A lock answering from a script; `calls` counts acquires. */
 function scriptedLock(answer: () => Promise<boolean> | boolean) {
@@ -25,7 +29,7 @@ function scriptedLock(answer: () => Promise<boolean> | boolean) {
 describe('RefreshLease', () => {
   it('is held until the last grant runs out; a renewal before then extends it from when it started', async () => {
     let now = 1000;
-    const lease = new RefreshLease(scriptedLock(() => true), 'k', 'o', 300, () => now);
+    const lease = new RefreshLease(scriptedLock(() => true), 'k', 'o', 300, readClock(() => now));
     expect(await lease.tryAcquire()).toBe(true);
     now = 1299;
     expect(lease.held).toBe(true);
@@ -37,7 +41,7 @@ describe('RefreshLease', () => {
 
   it('a renewal answered false loses the lease for good', async () => {
     let granted = true;
-    const lease = new RefreshLease(scriptedLock(() => granted), 'k', 'o', 300, () => 0);
+    const lease = new RefreshLease(scriptedLock(() => granted), 'k', 'o', 300, readClock(() => 0));
     await lease.tryAcquire();
     granted = false;
     expect(await lease.renew()).toBe(false);
@@ -58,7 +62,7 @@ describe('RefreshLease', () => {
       'k',
       'o',
       300,
-      () => now,
+      readClock(() => now),
     );
     await lease.tryAcquire(); // answered at 0: held until 300
     now = 200;
@@ -79,7 +83,7 @@ describe('RefreshLease', () => {
       'k',
       'o',
       300,
-      () => now,
+      readClock(() => now),
     );
     await lease.tryAcquire();
     fail = true;
@@ -100,46 +104,72 @@ describe('RefreshLease', () => {
       },
       release: async () => void order.push('release'),
     };
-    const lease = new RefreshLease(lock, 'k', 'o', 300, Date.now);
+    const clock = new ManualClock();
+    const lease = new RefreshLease(lock, 'k', 'o', 300, clock);
     await lease.tryAcquire();
     const renewal = lease.renew();
     const released = lease.release();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clock.advance(299); // still within the ttl: release keeps waiting for the renewal
     expect(order).toEqual(['acquire', 'acquire']);
     answer(true);
     await Promise.all([renewal, released]);
     expect(order).toEqual(['acquire', 'acquire', 'release']);
     expect(await lease.renew()).toBe(false); // released: never renewed again
+    expect(clock.pending).toBe(0); // the bounded wait ended with the renewal: no timer left behind
   });
 
   it('release does not wait longer than a ttl for a renewal the store never answers', async () => {
     let calls = 0;
     const lock: RefreshLock = { acquire: () => (++calls === 1 ? Promise.resolve(true) : new Promise<boolean>(() => undefined)), release: async () => undefined };
-    const lease = new RefreshLease(lock, 'k', 'o', 20, Date.now);
+    const clock = new ManualClock();
+    const lease = new RefreshLease(lock, 'k', 'o', 20, clock);
     await lease.tryAcquire();
     void lease.renew();
-    const started = Date.now();
-    await lease.release();
-    expect(Date.now() - started).toBeLessThan(500);
+    let released = false;
+    const release = lease.release().then(() => (released = true));
+    await clock.advance(19);
+    expect(released).toBe(false);
+    await clock.advance(1);
+    await release;
+    expect(released).toBe(true);
   });
 
-  it("the heartbeat renews every ttl/3, is unref'd, and stops on release", async () => {
+  it('the heartbeat renews every ttl/3 on the clock and stops on release', async () => {
     const lock = scriptedLock(() => true);
-    const spy = vi.spyOn(globalThis, 'setInterval');
+    const clock = new ManualClock();
+    const lease = new RefreshLease(lock, 'k', 'o', 30, clock);
+    await lease.tryAcquire();
+    await clock.advance(9);
+    expect(lock.calls).toBe(1);
+    await clock.advance(1);
+    expect(lock.calls).toBe(2);
+    await clock.advance(20);
+    expect(lock.calls).toBe(4); // the acquire plus a renewal at 10, 20 and 30
+    await lease.release();
+    expect(clock.pending).toBe(0);
+    await clock.advance(100);
+    expect(lock.calls).toBe(4);
+    expect(lock.released).toBe(1);
+  });
+
+  it("the system clock's heartbeat is unref'd (it never keeps a process alive) and its sleep is not", async () => {
+    const every = vi.spyOn(globalThis, 'setInterval');
+    const timeout = vi.spyOn(globalThis, 'setTimeout');
     try {
-      const lease = new RefreshLease(lock, 'k', 'o', 30, Date.now);
-      await lease.tryAcquire();
-      expect(spy).toHaveBeenCalledWith(expect.any(Function), 10);
-      expect((spy.mock.results[0]?.value as NodeJS.Timeout).hasRef()).toBe(false);
-      await new Promise((resolve) => setTimeout(resolve, 45));
-      expect(lock.calls).toBeGreaterThanOrEqual(3); // the acquire plus at least two renewals
-      await lease.release();
-      const after = lock.calls;
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      expect(lock.calls).toBe(after);
-      expect(lock.released).toBe(1);
+      const stop = systemClock.every(10_000, () => undefined);
+      expect(every).toHaveBeenCalledWith(expect.any(Function), 10_000);
+      expect((every.mock.results[0]?.value as NodeJS.Timeout).hasRef()).toBe(false);
+      stop();
+      const abort = new AbortController();
+      const sleeping = systemClock.sleep(10_000, abort.signal);
+      expect(timeout).toHaveBeenCalledWith(expect.any(Function), 10_000);
+      const timer = timeout.mock.results.at(-1)?.value as NodeJS.Timeout;
+      expect(timer.hasRef()).toBe(true);
+      abort.abort();
+      await sleeping; // an aborted sleep resolves at once
     } finally {
-      spy.mockRestore();
+      every.mockRestore();
+      timeout.mockRestore();
     }
   });
 });

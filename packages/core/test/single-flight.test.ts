@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRefreshRegistry } from '../src/index.js';
-import { backoffDelay } from '../src/engine/retry.js';
+import { backoffDelay } from '../src/backoff.js';
 
 describe('createRefreshRegistry', () => {
   it('runs one task per key; callers share its result', async () => {

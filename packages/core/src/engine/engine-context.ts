@@ -1,5 +1,6 @@
 /** What the pieces of one refresh share: the family's context and the result a flight hands back. */
 import type { OAuthToken } from '../oauth-token.js';
+import type { Clock } from '../clock.js';
 import type { TokenStore } from '../token-store.js';
 import type { TokenEvents, TokenRefreshedEvent } from './events.js';
 import type { SafeLogger } from './logger.js';
@@ -16,7 +17,7 @@ export interface EngineContext {
   readonly logger: SafeLogger;
   readonly events: TokenEvents;
   readonly options: ResolvedRefreshOptions;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly random: () => number;
   /** The access-token lifetime the server last granted (learned from responses). */
   readonly learned: { lifetimeMs: number | undefined };

@@ -6,6 +6,7 @@
  * registry.
  */
 import { inspect } from 'node:util';
+import { clockOf, type Clock } from '../clock.js';
 import { TokenStoreError } from '../errors.js';
 import { OAuthToken, type OAuthTokenInit } from '../oauth-token.js';
 import type { TokenStore } from '../token-store.js';
@@ -43,7 +44,12 @@ export interface InitializeOptions {
   registry?: RefreshRegistry;
   /** Listeners, equivalent to `instance.on(...)`. */
   hooks?: TokenHooks;
-  /** Clock, epoch ms (tests). Default Date.now. */
+  /**
+   * Time for everything the engine does: expiry, lease waits and heartbeats, retry backoff, request
+   * timeouts. Default: the system clock. Tests pass a controlled one.
+   */
+  clock?: Clock;
+  /** Shorthand for a clock that only replaces the reading of time (epoch ms); waits stay real. */
   now?: () => number;
 }
 
@@ -79,16 +85,16 @@ export class Initializer {
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', 'fetch must be a function');
     const refresh = resolveRefreshOptions(options.refresh);
     const logger = new SafeLogger(options.logger);
-    const now = options.now ?? Date.now;
+    const clock = clockOf(options, 'initialize');
     const fetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const context: EngineContext = {
       store,
-      client: new TokenEndpointClient({ environment, fetch, timeoutMs: refresh.timeoutMs, now }),
+      client: new TokenEndpointClient({ environment, fetch, timeoutMs: refresh.timeoutMs, clock }),
       registry: options.registry ?? createRefreshRegistry(),
       logger,
       events: new TokenEvents(logger, options.hooks),
       options: refresh,
-      now,
+      clock,
       random: Math.random,
       learned: { lifetimeMs: undefined },
     };
@@ -175,7 +181,7 @@ export class Initializer {
     this.#closed = true;
     this.#closing ??= (async () => {
       await this.#family.context.registry.current(this.#engine.key)?.catch(() => undefined);
-      await this.#engine.flush();
+      await this.#engine.close();
     })();
     return this.#closing;
   }

@@ -5,12 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isTokenStoreError } from '../errors.js';
+import { pollWithBackoff } from '../poll.js';
 import type { OAuthToken } from '../oauth-token.js';
 import type { EngineContext } from './engine-context.js';
 import { describe } from './log-fields.js';
 import { RefreshLockTimeoutError } from './oauth-errors.js';
 import { RefreshLease } from './refresh-lease.js';
-import { backoffDelay, sleep } from './retry.js';
+
+/** How a piece of work hands its lease over instead of releasing it (see PendingSave). */
+export interface LeaseHandover {
+  /** A lease this engine kept from an earlier flight: used (not taken again) while still held. */
+  inherited?: RefreshLease | undefined;
+  /** Asked after the work, whatever its outcome: true when it took the lease over (it is not released). */
+  keep?: (lease: RefreshLease) => boolean;
+}
 
 /**
  * Runs `body` holding the store's lease for `key`. While another process holds it, `whileWaiting` is
@@ -24,50 +32,62 @@ export async function withLease<T>(
   subject: OAuthToken,
   body: (lease: RefreshLease | undefined) => Promise<T>,
   whileWaiting?: () => Promise<T | undefined>,
+  handover: LeaseHandover = {},
 ): Promise<T> {
   const lock = ctx.store.lock;
   if (!lock) return body(undefined);
-  const lease = new RefreshLease(lock, `tokenstore:refresh:${key}`, randomUUID(), ctx.options.lockTtlMs, ctx.now);
-  const early = await acquire(ctx, lease, subject, whileWaiting);
-  if (early !== undefined) return early;
+  const leaseKey = `tokenstore:refresh:${key}`;
+  let lease = handover.inherited;
+  if (lease && (lease.key !== leaseKey || !lease.held)) {
+    await release(ctx, lease); // lapsed or for another key (the token got its id): take a fresh one
+    lease = undefined;
+  }
+  if (!lease) {
+    lease = new RefreshLease(lock, leaseKey, randomUUID(), ctx.options.lockTtlMs, ctx.clock);
+    const early = await acquire(ctx, lease, subject, whileWaiting);
+    if (early !== undefined) return early;
+  }
   try {
     return await body(lease);
   } finally {
-    try {
-      await lease.release();
-    } catch (error) {
-      // The lease expires by itself; a failed release only delays others by its ttl.
-      ctx.logger.warn('could not release the refresh lease', { code: isTokenStoreError(error) ? error.code : undefined });
-    }
+    if (!handover.keep?.(lease)) await release(ctx, lease);
+  }
+}
+
+async function release(ctx: EngineContext, lease: RefreshLease): Promise<void> {
+  try {
+    await lease.release();
+  } catch (error) {
+    // The lease expires by itself; a failed release only delays others by its ttl.
+    ctx.logger.warn('could not release the refresh lease', { code: isTokenStoreError(error) ? error.code : undefined });
   }
 }
 
 /** Takes the lease (resolves undefined), or resolves to what `whileWaiting` found while it was held. */
 async function acquire<T>(ctx: EngineContext, lease: RefreshLease, subject: OAuthToken, whileWaiting?: () => Promise<T | undefined>): Promise<T | undefined> {
-  const { now, options, logger } = ctx;
-  const started = now();
-  const deadline = started + options.lockWaitMs;
-  for (let attempt = 0; ; attempt++) {
-    if (await lease.tryAcquire()) {
-      if (attempt > 0) {
-        // Someone held it: a stalled holder may have the newest token in memory (see RefreshConflictError).
-        lease.waited = true;
-        logger.debug('refresh lease acquired after waiting', { waitedMs: now() - started, polls: attempt });
-      }
+  const { clock, options, logger } = ctx;
+  const started = clock.now();
+  const outcome = await pollWithBackoff<{ found: T | undefined; polls: number }>(
+    async (attempt) => {
+      if (await lease.tryAcquire()) return { found: undefined, polls: attempt };
+      const found = await whileWaiting?.();
+      if (found !== undefined) return { found, polls: attempt };
+      if (attempt === 0) logger.debug('refresh lease held elsewhere; waiting', describe(subject));
       return undefined;
-    }
-    const found = await whileWaiting?.();
-    if (found !== undefined) {
-      logger.debug('token refreshed by the lease holder; not waiting for the lease', { waitedMs: now() - started, polls: attempt });
-      return found;
-    }
-    const remaining = deadline - now();
-    if (remaining <= 0) {
-      const waited = now() - started;
-      logger.warn('refresh lease timeout', { waitedMs: waited, ...describe(subject) });
-      throw new RefreshLockTimeoutError(`could not acquire the refresh lease within ${options.lockWaitMs} ms: another process holds it`, waited);
-    }
-    if (attempt === 0) logger.debug('refresh lease held elsewhere; waiting', describe(subject));
-    await sleep(Math.min(remaining, backoffDelay(attempt, { baseMs: options.lockPollMs, maxMs: 1000, random: ctx.random })));
+    },
+    { timeoutMs: options.lockWaitMs, firstDelayMs: options.lockPollMs, maxDelayMs: 1000, clock, random: ctx.random },
+  );
+  const waitedMs = clock.now() - started;
+  if (outcome === undefined) {
+    logger.warn('refresh lease timeout', { waitedMs, ...describe(subject) });
+    throw new RefreshLockTimeoutError(`could not acquire the refresh lease within ${options.lockWaitMs} ms: another process holds it`, waitedMs);
   }
+  if (outcome.found !== undefined) {
+    logger.debug('token refreshed by the lease holder; not waiting for the lease', { waitedMs, polls: outcome.polls });
+  } else if (outcome.polls > 0) {
+    // Someone held it: a stalled holder may have the newest token in memory (see RefreshConflictError).
+    lease.waited = true;
+    logger.debug('refresh lease acquired after waiting', { waitedMs, polls: outcome.polls });
+  }
+  return outcome.found;
 }

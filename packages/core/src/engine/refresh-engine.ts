@@ -100,12 +100,17 @@ export class RefreshEngine {
       if (id) await store.deleteToken(id);
       held.forget(target.with({ id: null, accessToken: null, refreshToken: null, grantToken: null, expiresAt: null }));
       logger.info('token record deleted', { tokenId: id, user: target.userSignature?.name });
-    });
+    }, undefined, { inherited: held.pending.takeLease() });
   }
 
   /** Retries a pending save now; throws TokenPersistError if the store still refuses it. */
   flush(): Promise<void> {
     return this.#held.pending.flush();
+  }
+
+  /** Flushes, and gives back a lease kept for a pending save whatever the outcome. */
+  close(): Promise<void> {
+    return this.#held.pending.close();
   }
 
   /** One flight per key; this engine adopts its result whether it ran the flight or joined it. */
@@ -125,10 +130,23 @@ export class RefreshEngine {
         this.#ctx,
         this.key,
         before,
-        (lease) => new RefreshDecision(held, reason, rejected, lease).run(),
+        async (lease) => {
+          const decided = await new RefreshDecision(held, reason, rejected, lease).run();
+          held.adopt(decided); // under the lease: an unsaved token keeps it (below)
+          return decided;
+        },
         () => refreshedElsewhere(held, rejected),
+        {
+          inherited: held.pending.takeLease(),
+          // A token only this memory holds keeps the lease until its save lands (see PendingSave).
+          keep: (lease) => {
+            if (held.pending.token === undefined) return false;
+            held.pending.holdLease(lease);
+            return true;
+          },
+        },
       );
-      // Adopted before the events, so a listener asking for a token gets this one.
+      // Adopted (also when found while waiting) before the events, so a listener gets this token.
       held.adopt(result);
       // After the lease is released (withLease returned): listeners may take their time.
       if (result.refreshed) events.emit('tokenRefreshed', result.refreshed);

@@ -9,6 +9,7 @@
  * successor may have held the lease meanwhile (and may be refreshing, or may have come and gone): the
  * lease is then lost for good, and the engine fences itself (no further token request, no blind save).
  */
+import type { Clock } from '../clock.js';
 import type { RefreshLock } from '../token-store.js';
 
 export class RefreshLease {
@@ -16,27 +17,28 @@ export class RefreshLease {
   readonly owner: string;
   readonly #lock: RefreshLock;
   readonly #ttlMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   /** Until when (this process's clock) the last successful acquire holds the lease. */
   #validUntil = 0;
   #lost = false;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Stops the heartbeat, while it runs. */
+  #stopBeating: (() => void) | undefined;
   /** The renewal on its way to the store, if any (release waits for it). */
   #renewing: Promise<boolean> | undefined;
   /** True when someone else held the lease while we waited for it (see RefreshConflictError). */
   waited = false;
 
-  constructor(lock: RefreshLock, key: string, owner: string, ttlMs: number, now: () => number) {
+  constructor(lock: RefreshLock, key: string, owner: string, ttlMs: number, clock: Clock) {
     this.#lock = lock;
     this.key = key;
     this.owner = owner;
     this.#ttlMs = ttlMs;
-    this.#now = now;
+    this.#clock = clock;
   }
 
   /** One attempt to take the lease; on success the heartbeat starts. */
   async tryAcquire(): Promise<boolean> {
-    const started = this.#now();
+    const started = this.#clock.now();
     if (!(await this.#lock.acquire(this.key, this.owner, this.#ttlMs))) return false;
     this.#validUntil = started + this.#ttlMs;
     this.#startHeartbeat();
@@ -45,14 +47,14 @@ export class RefreshLease {
 
   /** Held right now, as far as this process can prove. Synchronous, no I/O. */
   get held(): boolean {
-    if (!this.#lost && this.#now() >= this.#validUntil) this.#lose();
+    if (!this.#lost && this.#clock.now() >= this.#validUntil) this.#lose();
     return !this.#lost;
   }
 
   /** Renews now; resolves to whether the lease is still (provably) held. Never rejects. */
   async renew(): Promise<boolean> {
     if (!this.held) return false;
-    const started = this.#now();
+    const started = this.#clock.now();
     let granted: boolean;
     const renewing = this.#lock.acquire(this.key, this.owner, this.#ttlMs);
     this.#renewing = renewing;
@@ -62,7 +64,7 @@ export class RefreshLease {
       // The store did not answer: no proof either way. The lease stays held until its last grant runs out.
       return this.held;
     }
-    if (!granted || this.#lost || this.#now() >= this.#validUntil) {
+    if (!granted || this.#lost || this.#clock.now() >= this.#validUntil) {
       this.#lose();
       return false;
     }
@@ -76,21 +78,20 @@ export class RefreshLease {
     // A heartbeat renewal still on its way could reach the store after the release (another pooled
     // connection) and take the lease again for a whole ttl: let it land first. Not longer than a ttl:
     // a store that does not answer must not keep the caller from settling (the lease expires anyway).
-    if (this.#renewing) await settledWithin(this.#renewing, this.#ttlMs);
+    if (this.#renewing) await settledWithin(this.#renewing, this.#ttlMs, this.#clock);
     this.#lost = true;
     await this.#lock.release(this.key, this.owner);
   }
 
   #startHeartbeat(): void {
-    if (this.#heartbeat !== undefined) return;
-    // unref'd: a pending call keeps the process alive by its own I/O and waits; the heartbeat alone must not.
-    this.#heartbeat = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.#ttlMs / 3)));
-    (this.#heartbeat as { unref?: () => void }).unref?.();
+    if (this.#stopBeating !== undefined) return;
+    // Clock.every does not keep the process alive: a pending call does so by its own I/O and waits.
+    this.#stopBeating = this.#clock.every(Math.max(1, Math.floor(this.#ttlMs / 3)), () => void this.renew());
   }
 
   #stopHeartbeat(): void {
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
+    this.#stopBeating?.();
+    this.#stopBeating = undefined;
   }
 
   #lose(): void {
@@ -100,12 +101,11 @@ export class RefreshLease {
 }
 
 /** Resolves once `promise` settles or `ms` passed, whichever is first. */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+async function settledWithin(promise: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  const stop = new AbortController();
   try {
-    await Promise.race([promise.then(() => undefined, () => undefined), elapsed]);
+    await Promise.race([promise.then(() => undefined, () => undefined), clock.sleep(ms, stop.signal)]);
   } finally {
-    clearTimeout(timer);
+    stop.abort(); // ends the sleep: a settled renewal must not keep the process alive for a ttl
   }
 }

@@ -6,7 +6,7 @@
 import type { EngineContext } from './engine-context.js';
 import { RefreshLeaseLostError, TransportError } from './oauth-errors.js';
 import type { RefreshLease } from './refresh-lease.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay } from '../backoff.js';
 
 export async function withRetries<T>(ctx: EngineContext, request: () => Promise<T>, lease: RefreshLease | undefined): Promise<T> {
   const { options, logger, random } = ctx;
@@ -23,7 +23,7 @@ export async function withRetries<T>(ctx: EngineContext, request: () => Promise<
         delay = error.retryAfterMs;
       }
       logger.warn('token endpoint request failed; retrying', { code: error.code, reason: error.reason, status: error.status, attempt: attempt + 1, delayMs: delay });
-      await sleep(delay);
+      await ctx.clock.sleep(delay);
     }
   }
 }

@@ -5,6 +5,7 @@
  * answers). Secrets travel only in the request body, never in a URL, a message or a log line.
  */
 import { isTokenStoreError } from '../errors.js';
+import { clockOf, type Clock } from '../clock.js';
 import { readBoundedText } from './bounded-body.js';
 import type { Environment } from './environments.js';
 import { scrubSecrets } from './logger.js';
@@ -30,7 +31,9 @@ export interface TokenEndpointClientOptions {
   fetch?: FetchLike;
   /** Per request. Default 10 000 ms. */
   timeoutMs?: number;
-  /** Clock (epoch ms). Default Date.now. */
+  /** Time: the request timeout, Retry-After dates and expiry. Default: the system clock. */
+  clock?: Clock;
+  /** Shorthand for a clock that only replaces the reading of time (epoch ms). */
   now?: () => number;
   /** Used when a response has no expires_in at all. Default 3600. */
   defaultExpiresInSeconds?: number;
@@ -66,14 +69,14 @@ export class TokenEndpointClient {
   readonly #environment: Environment;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
   readonly #defaultExpiresIn: number;
 
   constructor(options: TokenEndpointClientOptions) {
     this.#environment = options.environment;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutMs = options.timeoutMs ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    this.#clock = clockOf(options, 'TokenEndpointClient');
     this.#defaultExpiresIn = options.defaultExpiresInSeconds ?? 3600;
   }
 
@@ -120,19 +123,19 @@ export class TokenEndpointClient {
     const secrets = [request.token, request.clientSecret];
     const { response, text } = await this.#post(endpoint, form, secrets, 'revocation');
     const body = parseJson(text);
-    const error = oauthErrorFrom(response, body, secrets, 'revocation endpoint');
+    const error = oauthErrorFrom(response, body, secrets, 'revocation endpoint', this.#clock.now());
     if (error) throw error;
-    const status = httpStatusError(response, secrets, 'revocation endpoint');
+    const status = httpStatusError(response, secrets, 'revocation endpoint', this.#clock.now());
     if (status) throw status;
   }
 
   async #tokenRequest(form: Record<string, string | undefined>, secrets: (string | undefined)[]): Promise<TokenResponse> {
-    const sentAt = this.#now();
+    const sentAt = this.#clock.now();
     const { response, text } = await this.#post(this.#environment.tokenEndpoint, form, secrets, 'token');
     const body = parseJson(text);
-    const error = oauthErrorFrom(response, body, secrets, 'token endpoint');
+    const error = oauthErrorFrom(response, body, secrets, 'token endpoint', this.#clock.now());
     if (error) throw error;
-    const status = httpStatusError(response, secrets, 'token endpoint');
+    const status = httpStatusError(response, secrets, 'token endpoint', this.#clock.now());
     if (status) throw status;
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new InvalidTokenResponseError(`token endpoint answered HTTP ${response.status} without a JSON object`, { status: response.status });
@@ -143,7 +146,13 @@ export class TokenEndpointClient {
   async #post(url: string, form: Record<string, string | undefined>, secrets: (string | undefined)[], what: string): Promise<{ response: Response; text: string }> {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(form)) if (value !== undefined && value !== '') body.set(key, value);
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    // The timeout runs on the clock (tests control it); the timer ends with the request.
+    const timeout = new AbortController();
+    const requestDone = new AbortController();
+    void this.#clock.sleep(this.#timeoutMs, requestDone.signal).then(() => {
+      if (!requestDone.signal.aborted) timeout.abort(new DOMException(`timed out after ${this.#timeoutMs} ms`, 'TimeoutError'));
+    });
+    const signal = timeout.signal;
     let response: Response;
     let text: string;
     try {
@@ -165,6 +174,8 @@ export class TokenEndpointClient {
         transient: true,
         cause: safeCause(error, secrets),
       });
+    } finally {
+      requestDone.abort();
     }
     return { response, text };
   }
@@ -201,7 +212,7 @@ function scrubCode(value: string, secrets: (string | undefined)[]): string {
 }
 
 /** The OAuth error in a response body, whatever the HTTP status; null when there is none. */
-function oauthErrorFrom(response: Response, body: unknown, secrets: (string | undefined)[], where: string): OAuthError | null {
+function oauthErrorFrom(response: Response, body: unknown, secrets: (string | undefined)[], where: string, now: number): OAuthError | null {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
   const raw = (body as Record<string, unknown>).error;
   if (raw === undefined || raw === null || raw === '') return null;
@@ -209,7 +220,7 @@ function oauthErrorFrom(response: Response, body: unknown, secrets: (string | un
   const description = scrubDescription((body as Record<string, unknown>).error_description, secrets);
   const details: OAuthErrorDetails = { status: response.status, oauthError, description };
   const message = `${where} answered ${oauthError} (HTTP ${response.status})${description ? `: ${description}` : ''}`;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
   switch (oauthError) {
     case 'invalid_grant':
       return new InvalidGrantError(message, details);
@@ -234,10 +245,10 @@ function oauthErrorFrom(response: Response, body: unknown, secrets: (string | un
 }
 
 /** An error for a non-2xx response without an OAuth error body; null for 2xx. */
-function httpStatusError(response: Response, _secrets: (string | undefined)[], where: string): OAuthError | null {
+function httpStatusError(response: Response, _secrets: (string | undefined)[], where: string, now: number): OAuthError | null {
   const { status } = response;
   if (status >= 200 && status < 300) return null;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
   const message = `${where} answered HTTP ${status}`;
   if (status === 429) return new TransportError(message, { status, reason: 'rate_limited', transient: true, retryAfterMs });
   if (status === 408 || status >= 500) return new TransportError(message, { status, reason: 'http', transient: true, retryAfterMs });

@@ -13,7 +13,7 @@ import type { HeldToken } from './held-token.js';
 import { describe } from './log-fields.js';
 import { InvalidTokenResponseError, TokenPersistError } from './oauth-errors.js';
 import type { RefreshLease } from './refresh-lease.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay } from '../backoff.js';
 import type { TokenResponse } from './token-response.js';
 
 /** Saves what the server sent in answer to `base`'s refresh or grant exchange. */
@@ -102,7 +102,7 @@ async function saveWithRetries(ctx: EngineContext, token: OAuthToken): Promise<O
     } catch (error) {
       if (attempt >= options.saveRetries) throw error;
       logger.warn('saving the token failed; retrying', { code: isTokenStoreError(error) ? error.code : undefined, attempt: attempt + 1 });
-      await sleep(backoffDelay(attempt, { baseMs: options.backoffMs, maxMs: options.maxBackoffMs, random }));
+      await ctx.clock.sleep(backoffDelay(attempt, { baseMs: options.backoffMs, maxMs: options.maxBackoffMs, random }));
     }
   }
 }

@@ -35,7 +35,7 @@ export class TokenValidity {
       // Unknown expiry: usable until the API rejects it, unless it can be refreshed (to learn it).
       return !token.refreshToken && !token.grantToken;
     }
-    return !token.isExpired(this.#ctx.now(), this.#skewFor(token));
+    return !token.isExpired(this.#ctx.clock.now(), this.#skewFor(token));
   }
 
   /** Notes the lifetime of a token the engine now holds (known when it came from the server). */
@@ -44,7 +44,7 @@ export class TokenValidity {
     if (expiresAt === undefined) return;
     if (this.#lifetime?.expiresAt === expiresAt && lifetimeMs === undefined) return;
     // A token from the store: its lifetime is what the server last granted, or at least what is left.
-    this.#lifetime = { expiresAt, ms: lifetimeMs ?? this.#ctx.learned.lifetimeMs ?? Math.max(0, expiresAt - this.#ctx.now()) };
+    this.#lifetime = { expiresAt, ms: lifetimeMs ?? this.#ctx.learned.lifetimeMs ?? Math.max(0, expiresAt - this.#ctx.clock.now()) };
   }
 
   /** skew = min(configured, half the token's lifetime). */
@@ -52,7 +52,7 @@ export class TokenValidity {
     const expiresAt = token.expiresAt as number;
     let lifetime: number;
     if (this.#lifetime && this.#lifetime.expiresAt === expiresAt) lifetime = this.#lifetime.ms;
-    else lifetime = this.#ctx.learned.lifetimeMs ?? expiresAt - this.#ctx.now();
+    else lifetime = this.#ctx.learned.lifetimeMs ?? expiresAt - this.#ctx.clock.now();
     return Math.max(0, Math.min(this.#ctx.options.skewMs, Math.floor(lifetime / 2)));
   }
 }

@@ -1,4 +1,4 @@
-/** Backoff with jitter, and the sleep of a waiting caller. */
+/** Exponential backoff with jitter, shared by the engine's retries and every polling loop. */
 
 export interface BackoffOptions {
   /** First delay, before jitter. */
@@ -17,14 +17,4 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const random = options.random ?? Math.random;
   const ceiling = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-/**
- * Waits `ms`. The timer is deliberately NOT unref'd: the engine sleeps only for a caller that is
- * awaiting it (a backoff, a lease poll), and a script whose only pending work is that wait must stay
- * alive until the call settles. An unref'd wait let such a process exit with the promise never settled.
- */
-export function sleep(ms: number): Promise<void> {
-  if (!(ms > 0)) return Promise.resolve();
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
