@@ -1,6 +1,6 @@
 /**
- * `pnpm bench` (full, < 10 min on 2 cores) and `pnpm bench --quick` (CI smoke, < 2 min): runs the five
- * measures of issue 7, prints the table, writes bench/results/{latest,quick}.{json,md,svg} and, in the
+ * `pnpm bench` (full) and `pnpm bench --quick` (CI smoke, < 2 min): runs the measures of issues 7,
+ * 12 and 18, prints the table, writes bench/results/{latest,quick}.{json,md,svg} and, in the
  * full mode, the table section of BENCHMARKS.md. See BENCHMARKS.md for what each figure means.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const RUNNERS: Record<MeasureName, (c: BenchConfig) => Promise<MeasureResult>> =
   scaling: async (c) => (await import('./measures/scaling.js')).runScaling(c),
   memory: async (c) => (await import('./measures/memory.js')).runMemory(c),
   fleet: async (c) => (await import('./measures/fleet.js')).runFleet(c),
+  encryption: async (c) => (await import('./measures/encryption.js')).runEncryption(c),
 };
 
 async function main(): Promise<number> {

@@ -1,10 +1,10 @@
 /**
  * Run configuration: `pnpm bench` (full) or `pnpm bench --quick` (CI smoke: small sizes, few reps).
- * `--only=hot,herd,overhead,scaling,memory,fleet` restricts the measures; `--stores=sqlite,postgres,...`
+ * `--only=hot,herd,overhead,scaling,memory,fleet,encryption` restricts the measures; `--stores=sqlite,postgres,...`
  * restricts the stores. Every size and repetition count lives here, so the two modes are easy to read.
  */
-export type MeasureName = 'hot' | 'herd' | 'overhead' | 'scaling' | 'memory' | 'fleet';
-export const MEASURES: readonly MeasureName[] = ['hot', 'herd', 'overhead', 'scaling', 'memory', 'fleet'];
+export type MeasureName = 'hot' | 'herd' | 'overhead' | 'scaling' | 'memory' | 'fleet' | 'encryption';
+export const MEASURES: readonly MeasureName[] = ['hot', 'herd', 'overhead', 'scaling', 'memory', 'fleet', 'encryption'];
 export type StoreKind = 'memory' | 'sqlite' | 'file' | 'postgres' | 'mysql' | 'mongo';
 export const STORE_KINDS: readonly StoreKind[] = ['memory', 'sqlite', 'file', 'postgres', 'mysql', 'mongo'];
 
@@ -49,9 +49,12 @@ export interface BenchConfig {
     /** Concurrent loops per process; each waits pauseMs between calls during the wave. */
     workers: number;
     pauseMs: number;
-    /** (lease on, lease off) pairs of the throughput burst. */
+    /** (lease on, lease off) pairs of the throughput burst, and how many of the fleet's tokens each refreshes. */
     throughputPairs: number;
+    burstTokens: number;
   };
+  /** Rows per table, repetitions and batch length of the encryption measure. */
+  encryption: { rows: number; reps: number; batchMs: number };
 }
 
 export function parseArgs(argv: readonly string[]): BenchConfig {
@@ -79,7 +82,8 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       overhead: { rows: 1000, reps: 5, batchMs: 25 },
       scaling: { sql: [1000, 20_000], file: [1000, 5000], mongo: [1000, 5000], lookups: 200, reps: 5 },
       memory: { tokens: 20_000, reps: 1 },
-      fleet: { tokens: 200, smallTokens: 100, processes: 8, waveMs: 3000, leadMs: 3000, workers: 8, pauseMs: 20, throughputPairs: 1 },
+      fleet: { tokens: 40, smallTokens: 20, processes: 8, waveMs: 1500, leadMs: 2000, workers: 4, pauseMs: 20, throughputPairs: 1, burstTokens: 48 },
+      encryption: { rows: 200, reps: 3, batchMs: 15 },
     };
   }
   return {
@@ -92,7 +96,8 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     overhead: { rows: 1000, reps: 41, batchMs: 15 },
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
     memory: { tokens: 100_000, reps: 5 },
-    fleet: { tokens: 10_000, smallTokens: 1000, processes: 8, waveMs: 60_000, leadMs: 20_000, workers: 8, pauseMs: 20, throughputPairs: 1 },
+    fleet: { tokens: 10_000, smallTokens: 1000, processes: 8, waveMs: 60_000, leadMs: 20_000, workers: 4, pauseMs: 50, throughputPairs: 2, burstTokens: 2000 },
+    encryption: { rows: 1000, reps: 21, batchMs: 40 },
   };
 }
 

@@ -117,5 +117,6 @@ export function fmtLatency(ns: number): string {
   if (!Number.isFinite(ns)) return '-';
   if (ns < 1000) return `${ns.toFixed(0)} ns`;
   if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
-  return `${(ns / 1e6).toPrecision(3)} ms`;
+  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)} ms`;
+  return `${(ns / 1e9).toPrecision(3)} s`;
 }

@@ -30,10 +30,10 @@ async function pool(n: number, workers: number, task: (i: number) => Promise<voi
 }
 
 function newReport(): FleetReport {
-  return { requests: 0, errors: {}, latenciesMs: [], ms: 0 };
+  return { requests: 0, errors: {}, latenciesMs: [], sweepLatenciesMs: [], ms: 0 };
 }
 
-async function ask(sdk: Initializer, report: FleetReport, keepLatency: boolean): Promise<void> {
+async function ask(sdk: Initializer, report: FleetReport, latencies: number[] | null): Promise<void> {
   const t = performance.now();
   try {
     await sdk.getAccessToken();
@@ -42,7 +42,7 @@ async function ask(sdk: Initializer, report: FleetReport, keepLatency: boolean):
     report.errors[code] = (report.errors[code] ?? 0) + 1;
   }
   report.requests++;
-  if (keepLatency) report.latenciesMs.push(performance.now() - t);
+  latencies?.push(performance.now() - t);
 }
 
 async function handle(m: FleetParent): Promise<void> {
@@ -71,21 +71,22 @@ async function handle(m: FleetParent): Promise<void> {
       await untilAt(m.startAt);
       await Promise.all(Array.from({ length: m.workers }, async () => {
         while (Date.now() < m.endAt) {
-          await ask(sdks[Math.floor(Math.random() * sdks.length)] as Initializer, report, true);
+          await ask(sdks[Math.floor(Math.random() * sdks.length)] as Initializer, report, report.latenciesMs);
           await sleep(m.pauseMs);
         }
       }));
-      // Every token has expired by now: ask for each once, in a random order, so each is refreshed.
-      const order = sdks.map((_, i) => i).sort(() => Math.random() - 0.5);
-      await pool(order.length, m.workers, (i) => ask(sdks[order[i] as number] as Initializer, report, true));
+      // Every token has expired by now: this process asks for its share of the users once (every
+      // `processes`-th), so every token is asked for after its expiry by someone.
+      const mine = sdks.filter((_, i) => i % m.processes === m.index);
+      await pool(mine.length, m.workers, (i) => ask(mine[i] as Initializer, report, report.sweepLatenciesMs));
       report.ms = Date.now() - m.startAt;
       return send({ type: 'result', report });
     }
     case 'burst': {
       const report = newReport();
-      const mine = sdks.filter((_, i) => i % m.processes === m.index);
+      const mine = sdks.slice(0, m.tokens).filter((_, i) => i % m.processes === m.index);
       await untilAt(m.startAt);
-      await pool(mine.length, m.workers, (i) => ask(mine[i] as Initializer, report, false));
+      await pool(mine.length, m.workers, (i) => ask(mine[i] as Initializer, report, null));
       report.ms = Date.now() - m.startAt;
       return send({ type: 'result', report });
     }

@@ -7,19 +7,21 @@ export type FleetParent =
   | { type: 'prepare'; users: string[]; lock: boolean }
   /**
    * The wave: until `endAt`, `workers` loops each ask for a random user's access token every `pauseMs`;
-   * then every user once (a sweep, so every expired token is asked for at least once).
+   * then its share of the users once (a sweep: every expired token is asked for at least once).
    */
-  | { type: 'wave'; startAt: number; endAt: number; workers: number; pauseMs: number }
+  | { type: 'wave'; startAt: number; endAt: number; workers: number; pauseMs: number; index: number; processes: number }
   /** Throughput: this process's share of the users (every `processes`-th from `index`), `workers` at a time. */
-  | { type: 'burst'; startAt: number; index: number; processes: number; workers: number }
+  | { type: 'burst'; startAt: number; index: number; processes: number; workers: number; tokens: number }
   | { type: 'teardown' }
   | { type: 'exit' };
 
 export interface FleetReport {
   requests: number;
   errors: Record<string, number>;
-  /** getAccessToken() latencies in ms (the wave: every call during the wave; the burst: none). */
+  /** getAccessToken() latencies in ms of the calls during the wave (the burst keeps none). */
   latenciesMs: number[];
+  /** The same for the sweep after the wave (this process's share of the users, once each). */
+  sweepLatenciesMs: number[];
   /** ms from startAt to this process's last answer. */
   ms: number;
 }
