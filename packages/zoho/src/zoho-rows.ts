@@ -56,7 +56,16 @@ export function tokenOfRow(row: ZohoRow): OAuthToken | string {
  * Validates every row first, then saves the good ones in order. Like the SDKs, the first row for an id
  * or a user name is the one that counts (their lookups return the first match); later ones are problems.
  */
-export async function importRows(rows: LocatedRow[], initialProblems: ZohoImportProblem[], store: TokenStore, options: ZohoImportOptions, what: string): Promise<ZohoImportResult> {
+export interface ImportRules {
+  /** Names of one user for the source (the Zoho MySQL table's `_ci` collation: case-insensitive). Default exact. */
+  userKey?: (name: string) => string;
+  /** "line" in messages (a CSV line, a table row). */
+  unit?: string;
+}
+
+export async function importRows(rows: LocatedRow[], initialProblems: ZohoImportProblem[], store: TokenStore, options: ZohoImportOptions, what: string, rules: ImportRules = {}): Promise<ZohoImportResult> {
+  const userKeyOf = rules.userKey ?? ((name: string) => name);
+  const unit = rules.unit ?? 'line';
   if (!store || typeof store.saveToken !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', `${what}: store must be a tokenstore TokenStore`);
   const problems = [...initialProblems];
   const accepted: OAuthToken[] = [];
@@ -67,11 +76,11 @@ export async function importRows(rows: LocatedRow[], initialProblems: ZohoImport
       problems.push({ line, reason: token });
       continue;
     }
-    const userKey = token.userSignature?.name === undefined ? undefined : `user\u0000${token.userSignature.name}`;
+    const userKey = token.userSignature?.name === undefined ? undefined : `user\u0000${userKeyOf(token.userSignature.name)}`;
     const idKey = token.id === undefined ? undefined : `id\u0000${token.id}`;
     const earlier = [idKey, userKey].map((key) => (key === undefined ? undefined : firstLineOf.get(key))).find((l) => l !== undefined);
     if (earlier !== undefined) {
-      problems.push({ line, reason: `same ${idKey && firstLineOf.has(idKey) ? 'id' : 'user name'} as line ${earlier} (the SDKs read the first)` });
+      problems.push({ line, reason: `same ${idKey && firstLineOf.has(idKey) ? 'id' : 'user name'} as ${unit} ${earlier} (the SDKs read the first)` });
       continue;
     }
     for (const key of [idKey, userKey]) if (key !== undefined) firstLineOf.set(key, line);
@@ -79,7 +88,7 @@ export async function importRows(rows: LocatedRow[], initialProblems: ZohoImport
   }
   problems.sort((a, b) => a.line - b.line);
   if (options.strict && problems.length > 0) {
-    throw new TokenStoreError('INVALID_ARGUMENT', `${what}: nothing imported, ${problems.length} row(s) cannot be imported: ${problems.map((p) => `line ${p.line}: ${p.reason}`).join('; ')}`);
+    throw new TokenStoreError('INVALID_ARGUMENT', `${what}: nothing imported, ${problems.length} row(s) cannot be imported: ${problems.map((p) => `${unit} ${p.line}: ${p.reason}`).join('; ')}`);
   }
   const tokens: OAuthToken[] = [];
   for (const token of accepted) tokens.push(await store.saveToken(token));
