@@ -43,7 +43,11 @@ Exit code 0 when every check passed (warnings allowed), 4 when one failed.
         const version = (module[STORE_CLASSES[location.kind]] as { SCHEMA_VERSION?: number } | undefined)?.SCHEMA_VERSION;
         // Schema first: on a database where the store was never created, "relation does not exist"
         // from a read would say less than "no migrations table".
-        const schema = await schemaChecks(location, opened.raw as never, version);
+        const schema = await schemaChecks(location, opened.raw as never, version).catch(async (error: unknown) => {
+          // A raw driver error (the server is down, say): let the store classify it through a read.
+          if (!isTokenStoreError(error)) await readCheck(opened!.raw);
+          throw error;
+        });
         findings.push(...schema);
         if (schema.every((f) => f.ok)) {
           findings.push(await readCheck(opened.raw));
@@ -72,6 +76,6 @@ function plainWords(error: unknown): string {
     STORE_FAILURE: 'the store reported a failure',
     INVALID_ARGUMENT: 'the URL or its options are not accepted',
   };
-  const message = error instanceof Error ? error.message : String(error);
-  return `${code}: ${advice[code] ?? 'the store refused'} (${message})`;
+  // Only a TokenStoreError's message is printed: stores keep secrets out of it, a raw driver's may not.
+  return isTokenStoreError(error) ? `${code}: ${advice[code] ?? 'the store refused'} (${error.message})` : `${code}: ${advice[code]}`;
 }

@@ -10,7 +10,8 @@ import { parseCommandArgs } from '../parse-args.js';
 import { progress } from '../progress.js';
 import { compareRecords, isIdentical, type CopyDifference } from '../verify-copy.js';
 
-const DEFAULT_CONCURRENCY = 16;
+/** Saves in flight: enough to hide round trips (measured: 64 doubles PostgreSQL and MongoDB hops over 16). */
+const DEFAULT_CONCURRENCY = 64;
 /** How many differing ids are printed (ids are not secret; a million of them is not useful). */
 const SHOWN_IDS = 10;
 

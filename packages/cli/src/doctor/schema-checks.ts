@@ -68,7 +68,9 @@ async function postgres(store: Store, expected: number | undefined): Promise<Fin
   try {
     const { rows } = await pool.query(`SELECT max("version") AS v FROM "${schema}"."${table}_migrations"`);
     findings.push(versionFinding(Number(rows[0]?.v ?? 0), expected));
-  } catch {
+  } catch (error) {
+    // Only "no such table" means the store was never created; anything else (unreachable) is the connect finding.
+    if ((error as { code?: unknown }).code !== '42P01') throw error;
     findings.push(problem('schema version', `no table ${schema}.${table}_migrations: the store was never created here; open it once with migrations enabled`));
     return findings;
   }
@@ -90,7 +92,8 @@ async function mysql(store: Store, expected: number | undefined): Promise<Findin
   try {
     const [rows] = await pool.query(`SELECT max(\`version\`) AS v FROM \`${table}_migrations\``);
     findings.push(versionFinding(Number(rows[0]?.v ?? 0), expected));
-  } catch {
+  } catch (error) {
+    if ((error as { errno?: unknown }).errno !== 1146) throw error;
     findings.push(problem('schema version', `no table ${table}_migrations: the store was never created here; open it once with migrations enabled`));
     return findings;
   }
