@@ -26,7 +26,7 @@ beforeEach(async () => {
 
 /** The real TypeScript SDK's DBStore on that table. */
 function sdkDbStore(): sdk.DBStore {
-  return new sdk.DBBuilder().host(url.hostname).databaseName(url.pathname.slice(1)).tableName(table).userName(decodeURIComponent(url.username)).password(decodeURIComponent(url.password)).portNumber(url.port).build();
+  return new sdk.DBBuilder().host(url.hostname).databaseName(url.pathname.slice(1)).tableName(table).userName(decodeURIComponent(url.username)).password(decodeURIComponent(url.password)).portNumber(url.port as never).build();
 }
 
 async function saveWithSdk(user: string | null, fields: { refreshToken?: string; grantToken?: string; accessToken?: string; expiresIn?: string }): Promise<void> {
