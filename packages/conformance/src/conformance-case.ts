@@ -15,6 +15,8 @@ export interface CaseContext {
   readonly store: TokenStore;
   /** A short random tag, unique to this test, for values that must not collide with other data. */
   readonly uid: string;
+  /** The store's declared lease granularity in ms (options.leaseGranularityMs; 0: exact). */
+  readonly leaseGranularityMs: number;
   /** Whether `peer()` returns another instance (options.openPeer given). */
   readonly hasPeer: boolean;
   /** A second instance on the same data (options.openPeer), or the store itself when there is none. */

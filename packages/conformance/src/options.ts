@@ -33,6 +33,12 @@ export interface ConformanceOptions {
   openPeer?(store: TokenStore): Promise<TokenStore>;
   /** Tests to skip, by id, each with a non-empty reason. Unknown ids throw (typo protection). */
   skip?: Readonly<Record<string, string>>;
+  /**
+   * The granularity of the store's lease expiry in ms, when its backend rounds a lease's ttl up (e.g.
+   * 1000 for whole-second expiries, like Keyv's `ttlGranularity`). The time-based lock tests then use
+   * ttls rounded up to it and wait one granule longer. Default 0: leases expire to the millisecond.
+   */
+  leaseGranularityMs?: number;
   /** Per-test timeout in milliseconds (default 30 000). */
   timeoutMs?: number;
 }
@@ -68,6 +74,9 @@ export function assertConformanceOptions(options: unknown): asserts options is C
   }
   if (options.timeoutMs !== undefined && (typeof options.timeoutMs !== 'number' || !(options.timeoutMs > 0))) {
     throw new TypeError('runTokenStoreConformance: options.timeoutMs must be a positive number');
+  }
+  if (options.leaseGranularityMs !== undefined && !(typeof options.leaseGranularityMs === 'number' && Number.isFinite(options.leaseGranularityMs) && options.leaseGranularityMs >= 0 && options.leaseGranularityMs <= 60_000)) {
+    throw new TypeError('runTokenStoreConformance: options.leaseGranularityMs must be a number of ms from 0 to 60000');
   }
   if (options.skip !== undefined && !isRecord(options.skip)) {
     throw new TypeError('runTokenStoreConformance: options.skip must be an object { [testId]: reason }');

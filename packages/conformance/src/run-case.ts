@@ -42,6 +42,7 @@ export async function runCase(c: ConformanceCase, options: ConformanceOptions, c
     },
     uid: randomUUID().slice(0, 8),
     hasPeer: options.openPeer !== undefined,
+    leaseGranularityMs: options.leaseGranularityMs ?? 0,
     async peer() {
       if (!options.openPeer) return current;
       const peer = await options.openPeer(current);

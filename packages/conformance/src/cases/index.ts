@@ -5,6 +5,7 @@ import { errorCases } from './errors.js';
 import { findCases } from './find.js';
 import { lockCases } from './lock.js';
 import { lockLifecycleCases } from './lock-lifecycle.js';
+import { manyRecordsCases } from './many-records.js';
 import { matchCases } from './match.js';
 import { reopenCases } from './reopen.js';
 import { roundtripCases } from './roundtrip.js';
@@ -18,6 +19,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...matchCases,
   ...roundtripCases,
   ...deleteCases,
+  ...manyRecordsCases,
   ...reopenCases,
   ...closeCases,
   ...errorCases,

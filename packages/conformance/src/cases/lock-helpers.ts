@@ -6,6 +6,21 @@ export const LONG_TTL = 60_000;
 export const SHORT_TTL = 400;
 export const EXPIRY_MARGIN = 300;
 
+/**
+ * The short ttl of the time-based lock tests for this store: SHORT_TTL rounded up to the store's declared
+ * lease granularity (options.leaseGranularityMs; whole-second leases make it 1000), so a lease the store
+ * rounds up is still judged by the ttl it really got.
+ */
+export function shortTtl(t: CaseContext): number {
+  const g = t.leaseGranularityMs;
+  return g > 0 ? Math.ceil(SHORT_TTL / g) * g : SHORT_TTL;
+}
+
+/** How long after a lease's ttl the tests wait before expecting it gone: the margin plus one granule. */
+export function expiryMargin(t: CaseContext): number {
+  return EXPIRY_MARGIN + t.leaseGranularityMs;
+}
+
 export function lockOf(t: CaseContext): RefreshLock {
   return t.store.lock as RefreshLock;
 }

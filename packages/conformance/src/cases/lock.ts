@@ -1,7 +1,7 @@
 import type { RefreshLock } from '@tokenstore/core';
 import { sleep } from '../assertions.js';
 import type { ConformanceCase } from '../conformance-case.js';
-import { EXPIRY_MARGIN, LONG_TTL, SHORT_TTL, key, lockOf, owner, peerLock } from './lock-helpers.js';
+import { LONG_TTL, SHORT_TTL, expiryMargin, key, lockOf, owner, peerLock, shortTtl } from './lock-helpers.js';
 
 export const lockCases: ConformanceCase[] = [
   {
@@ -92,9 +92,10 @@ export const lockCases: ConformanceCase[] = [
   },
   {
     id: 'lock.expiry',
-    title: `a lease holds until its ttl (${SHORT_TTL} ms) and then expires by itself: another owner acquires`,
+    title: `a lease holds until its ttl (${SHORT_TTL} ms, rounded up to options.leaseGranularityMs) and then expires by itself: another owner acquires`,
     needs: 'lock',
     async run(t) {
+      const [SHORT_TTL, EXPIRY_MARGIN] = [shortTtl(t), expiryMargin(t)];
       const lock = lockOf(t);
       const other = await peerLock(t);
       const start = Date.now();
@@ -115,6 +116,7 @@ export const lockCases: ConformanceCase[] = [
     title: "an owner whose lease expired cannot release the lease another owner took since",
     needs: 'lock',
     async run(t) {
+      const [SHORT_TTL, EXPIRY_MARGIN] = [shortTtl(t), expiryMargin(t)];
       const lock = lockOf(t);
       const other = await peerLock(t);
       t.expect(await lock.acquire(key(t), owner(t, 'a'), SHORT_TTL), 'A acquires with a short ttl').toBe(true);
@@ -144,6 +146,7 @@ export const lockCases: ConformanceCase[] = [
     title: 'N owners taking over one EXPIRED lease at once (spread over both instances when openPeer is given): exactly one gets true',
     needs: 'lock',
     async run(t) {
+      const [SHORT_TTL, EXPIRY_MARGIN] = [shortTtl(t), expiryMargin(t)];
       // Taking over an expired lease is a different path from creating one in many stores (an update
       // guarded by "expired", not an insert guarded by a unique key), so it must be raced separately.
       const locks = [lockOf(t), await peerLock(t)];

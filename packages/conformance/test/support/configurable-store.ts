@@ -35,6 +35,9 @@ export const FLAWS = {
   'delete-unknown-throws': { does: 'deleteToken of an unknown id throws', mustFail: ['delete.unknown-id'] },
   'delete-token-removes-all': { does: 'deleteToken(id) deletes every record', mustFail: ['delete.removes-one'] },
   'get-tokens-limit': { does: 'getTokens returns at most 5 records (a forgotten LIMIT)', mustFail: ['get-tokens.lists-all'] },
+  'get-tokens-first-page': { does: "getTokens returns the first page only (a LIMIT 100 left in the query, MongoDB's first cursor batch of 101)", mustFail: ['get-tokens.many-records'] },
+  'delete-tokens-first-page': { does: 'deleteTokens deletes one batch of 100 records and stops', mustFail: ['delete-tokens.many-records'] },
+  'find-first-page': { does: 'lookups scan only the first 100 records (a paged scan that never fetches the next page)', mustFail: ['find.many-records'] },
   'sequential-ids': { does: 'generated ids are max(id)+1', mustFail: ['save.generated-id.not-sequential'] },
   'upsert-merges': { does: 'upsert merges the new fields into the old record instead of replacing it', mustFail: ['save.upsert.replaces-fields'] },
   'like-matching': { does: "lookups use LIKE semantics ('%' and '_' are wildcards)", mustFail: ['match.like-wildcards'] },
@@ -57,6 +60,11 @@ export const FLAWS = {
     does: 'an instance answers re-acquire by an owner it granted a lease to from memory (true, without checking or extending the shared lease)',
     mustFail: ['lock.renewal-extends', 'lock.stalled-holder'],
   },
+  'lock-renew-from-start': {
+    does: 'a renewal sets the expiry to the first acquire + ttl (a lease row whose expiry is computed from its created_at): heartbeat renewals stop extending it',
+    mustFail: ['lock.heartbeat-keeps-lease'],
+  },
+  'lock-renew-forever': { does: 'a renewal makes the lease permanent (the expiry column cleared on update)', mustFail: ['lock.renewed-lease-expires'] },
   'lock-ttl-unchecked': { does: 'acquire takes any ttl (0, NaN, a string) and writes a lease with it', mustFail: ['lock.ttl.invalid'] },
   'lock-ttl-overflow': { does: 'a huge ttl fails with STORE_FAILURE (now + ttl overflows the expiry column) instead of being clamped', mustFail: ['lock.ttl.huge'] },
   'no-record-validation': {
@@ -78,7 +86,7 @@ export class SharedData {
   readonly rows = new Map<number, { json: string; record: TokenRecord }>();
   nextRow = 1;
   counter = 0;
-  readonly leases = new Map<string, { owner: string; expiresAt: number }>();
+  readonly leases = new Map<string, { owner: string; expiresAt: number; startedAt?: number }>();
 }
 
 const IDENTIFIERS = ['id', 'userName', 'grantToken', 'refreshToken', 'accessToken'] as const;
@@ -175,13 +183,15 @@ export class ConfigurableStore implements TokenStore {
   getTokens(): Promise<OAuthToken[]> {
     return this.#call(() => {
       const rows = this.#rows();
-      return (this.#flaw === 'get-tokens-limit' ? rows.slice(0, 5) : rows).map((r) => OAuthToken.fromRecord(r.record));
+      const limit = this.#flaw === 'get-tokens-limit' ? 5 : this.#flaw === 'get-tokens-first-page' ? 101 : rows.length;
+      return rows.slice(0, limit).map((r) => OAuthToken.fromRecord(r.record));
     });
   }
 
   deleteTokens(): Promise<void> {
     return this.#call(() => {
-      if (this.#flaw !== 'delete-tokens-noop') this.#data.rows.clear();
+      if (this.#flaw === 'delete-tokens-first-page') for (const r of this.#rows().slice(0, 100)) this.#data.rows.delete(r.row);
+      else if (this.#flaw !== 'delete-tokens-noop') this.#data.rows.clear();
     });
   }
 
@@ -272,7 +282,7 @@ export class ConfigurableStore implements TokenStore {
   }
 
   #match(probe: TokenRecord): { row: number; record: TokenRecord } | null {
-    const rows = this.#rows();
+    const rows = this.#flaw === 'find-first-page' ? this.#rows().slice(0, 100) : this.#rows();
     const order: Identifier[] = this.#flaw === 'reverse-precedence' ? [...IDENTIFIERS].reverse() : [...IDENTIFIERS];
     let any = false;
     for (const field of order) {
@@ -332,7 +342,12 @@ export class ConfigurableStore implements TokenStore {
       if (held) return false;
       const renewal = lease !== undefined && lease.owner === owner && lease.expiresAt > now;
       if (renewal && this.#flaw === 'lock-renew-no-extend') return true;
-      this.#data.leases.set(k, { owner, expiresAt: this.#flaw === 'lock-never-expires' ? Number.POSITIVE_INFINITY : now + ttlMs });
+      const startedAt = renewal ? (lease.startedAt ?? now) : now;
+      const expiresAt =
+        this.#flaw === 'lock-never-expires' || (renewal && this.#flaw === 'lock-renew-forever')
+          ? Number.POSITIVE_INFINITY
+          : (this.#flaw === 'lock-renew-from-start' ? startedAt : now) + ttlMs;
+      this.#data.leases.set(k, { owner, expiresAt, startedAt });
       this.#granted.add(`${k}\0${owner}`);
       return true;
     };
