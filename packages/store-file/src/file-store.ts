@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { RecordTokenStore, TokenStoreError } from '@tokenstore/core';
 import { FileBackend } from './file-backend.js';
-import { importZohoCsv, type ZohoImportResult } from './zoho-csv.js';
 
 export interface FileStoreOptions {
   /** The JSON file (created on the first write, with its directories). Relative paths resolve against the cwd at construction. */
@@ -42,14 +41,6 @@ export class FileStore extends RecordTokenStore {
     const absolute = resolve(path);
     super(new FileBackend({ path: absolute, lockTimeoutMs, staleLockMs, now }), 'FileStore');
     this.path = absolute;
-  }
-
-  /**
-   * One-time migration from the Zoho SDKs' FileStore: saves every row of their `sdk_tokens.txt` into
-   * this store (see `importZohoCsv`). The CSV file is not changed.
-   */
-  importZohoCsv(csvPath: string): Promise<ZohoImportResult> {
-    return importZohoCsv(this, csvPath);
   }
 }
 
