@@ -53,7 +53,7 @@ describe('completeAuthorization with Zoho location / accounts-server', () => {
       expect(isTokenStoreError(error, 'AUTHORIZATION_UNTRUSTED_ACCOUNTS_SERVER'), `${server}: ${String(error)}`).toBe(true);
       expect(urls).toEqual([]);
     }
-    for (const extra of [{ location: 'mars' }, { location: 'eu', 'accounts-server': 'https://accounts.zoho.in' }]) {
+    for (const extra of [{ location: 'mars' }, { location: 'eu', 'accounts-server': 'https://accounts.zoho.in' }] as Record<string, string>[]) {
       const { fetch, urls } = recordingFetch();
       const error = await complete(extra, fetch).then(() => undefined, (e: unknown) => e);
       expect(isTokenStoreError(error, 'AUTHORIZATION_UNTRUSTED_ACCOUNTS_SERVER'), String(error)).toBe(true);

@@ -20,6 +20,7 @@ export async function resolveConfigured(ctx: EngineContext, probe: OAuthToken): 
   if ((probe.grantToken || probe.refreshToken) && !probe.clientId) {
     throw new TokenStoreError('INVALID_ARGUMENT', 'a token with a grant or refresh token needs its clientId');
   }
+  if (ctx.clientCredentials) return resolveClientCredentials(ctx, probe);
   if (!hasSecret) {
     if (!probe.id && !probe.userSignature) {
       throw new TokenStoreError('INVALID_ARGUMENT', 'token needs an id, a user signature, a grant token, a refresh token or an access token');
@@ -51,6 +52,17 @@ export async function resolveConfigured(ctx: EngineContext, probe: OAuthToken): 
   // The store is the source of truth for refresh and access tokens: rotation may have replaced the
   // configured refresh token long ago.
   logger.debug('token loaded from the store', describe(stored));
+  return mergeConfigured(stored, probe);
+}
+
+/** Client credentials: the stored token of that name if there is one, else none yet (requested on first use). */
+async function resolveClientCredentials(ctx: EngineContext, probe: OAuthToken): Promise<OAuthToken> {
+  if (!probe.clientId || !probe.userSignature) {
+    throw new TokenStoreError('INVALID_ARGUMENT', 'a client credentials token needs its clientId and a userSignature (the name it is stored under)');
+  }
+  const stored = await ctx.store.findToken(probe);
+  if (!stored) return probe;
+  ctx.logger.addSecrets(stored.clientSecret, stored.grantToken, stored.refreshToken, stored.accessToken);
   return mergeConfigured(stored, probe);
 }
 

@@ -14,6 +14,8 @@ export interface EngineContext {
   readonly store: TokenStore;
   readonly client: TokenEndpointClient;
   readonly registry: RefreshRegistry;
+  /** Client credentials (RFC 6749 4.4): every token is requested for the client itself, again on each expiry. */
+  readonly clientCredentials?: boolean;
   readonly logger: SafeLogger;
   readonly events: TokenEvents;
   readonly options: ResolvedRefreshOptions;

@@ -45,6 +45,14 @@ export interface InitializeOptions {
   /** Listeners, equivalent to `instance.on(...)`. */
   hooks?: TokenHooks;
   /**
+   * Default `authorization_code`: the token carries a grant, refresh or access token (or names a stored
+   * one). `client_credentials` (RFC 6749 4.4), machine to machine: the token is `{ userSignature,
+   * clientId, clientSecret, scope? }`, the user name being the record the token is kept under; whenever
+   * no valid token is held, one is requested for the client (no refresh token), with the same
+   * single-flight, lease and persistence as a refresh.
+   */
+  grantType?: 'authorization_code' | 'client_credentials';
+  /**
    * Time for everything the engine does: expiry, lease waits and heartbeats, retry backoff, request
    * timeouts. Default: the system clock. Tests pass a controlled one.
    */
@@ -84,6 +92,8 @@ export class Initializer {
     if (!store || typeof store.saveToken !== 'function' || typeof store.findToken !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', 'store is required (a TokenStore)');
     if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', 'fetch must be a function');
     const refresh = resolveRefreshOptions(options.refresh);
+    const grantType = options.grantType ?? 'authorization_code';
+    if (grantType !== 'authorization_code' && grantType !== 'client_credentials') throw new TokenStoreError('INVALID_ARGUMENT', 'grantType must be "authorization_code" or "client_credentials"');
     const logger = new SafeLogger(options.logger);
     const clock = clockOf(options, 'initialize');
     const fetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -97,6 +107,7 @@ export class Initializer {
       clock,
       random: Math.random,
       learned: { lifetimeMs: undefined },
+      clientCredentials: grantType === 'client_credentials',
     };
     const family: Family = { environment, store, fetch, context };
     const engine = await RefreshEngine.load(context, toToken(options.token));

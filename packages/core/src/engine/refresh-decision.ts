@@ -97,8 +97,23 @@ export class RefreshDecision {
       }
       return persistResponse(held, base, response, 'grant', lease);
     }
+    if (held.ctx.clientCredentials) return this.#requestForClient(base);
     if (base.grantToken) throw reauthorization(base, undefined, 'the grant token was already used');
     throw reauthorization(base, undefined, 'the access token is no longer valid and there is no refresh token');
+  }
+
+  /** Client credentials: a new token for the client itself. Safe to retry: a request spends nothing. */
+  async #requestForClient(base: OAuthToken): Promise<FlightResult> {
+    const held = this.#held;
+    held.ctx.logger.debug('requesting a client credentials token', { ...describe(base), reason: this.#reason });
+    let response: TokenResponse;
+    try {
+      response = await withRetries(held.ctx, () => held.ctx.client.clientCredentials({ clientId: base.clientId ?? '', clientSecret: base.clientSecret, scope: base.scope }), this.#lease);
+    } catch (error) {
+      if (error instanceof RefreshLeaseLostError) return this.#afterLeaseLost(error);
+      throw error;
+    }
+    return persistResponse(held, base, response, this.#reason, this.#lease);
   }
 
   async #afterInvalidGrant(base: OAuthToken, error: InvalidGrantError, mayRecheck: boolean, used: string): Promise<FlightResult> {

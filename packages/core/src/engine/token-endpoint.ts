@@ -57,6 +57,11 @@ export interface RefreshRequest extends ClientCredentials {
   scope?: string | undefined;
 }
 
+export interface ClientCredentialsRequest extends ClientCredentials {
+  /** The scope to ask for (space-separated, or as the server expects it). */
+  scope?: string | undefined;
+}
+
 export interface RevokeRequest extends ClientCredentials {
   token: string;
   tokenTypeHint?: 'refresh_token' | 'access_token';
@@ -108,6 +113,17 @@ export class TokenEndpointClient {
       scope: request.scope,
     };
     return this.#tokenRequest(form, [request.refreshToken, request.clientSecret]);
+  }
+
+  /** grant_type=client_credentials (RFC 6749 4.4): a token for the client itself, without a refresh token. */
+  async clientCredentials(request: ClientCredentialsRequest): Promise<TokenResponse> {
+    const form: Record<string, string | undefined> = {
+      grant_type: 'client_credentials',
+      client_id: request.clientId,
+      client_secret: request.clientSecret,
+      scope: request.scope,
+    };
+    return this.#tokenRequest(form, [request.clientSecret]);
   }
 
   /** RFC 7009 revocation (token in the form body). Resolves on any 2xx without an `error` field. */
