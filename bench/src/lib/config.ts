@@ -99,7 +99,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     overhead: { rows: 1000, reps: 41, batchMs: 15 },
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
     memory: { tokens: 100_000, reps: 5 },
-    fleet: { tokens: fleetTokens ?? 1000, smallTokens: Math.min(fleetTokens ?? 250, 250), processes: 8, waveMs: 30_000, leadMs: 10_000, workers: 4, pauseMs: 50, throughputPairs: 2, burstTokens: 250 },
+    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: 10_000, workers: 4, pauseMs: 50, throughputPairs: 2, burstTokens: 200 },
     encryption: { rows: 1000, reps: 21, batchMs: 40 },
   };
 }
