@@ -5,7 +5,7 @@
  * (`1000.<32 hex>.<32 hex>` tokens).
  */
 import { createHash } from 'node:crypto';
-import { RECORD_FIELDS, type RecordField, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, type RecordField, type TokenRecord } from '@tokenstore/core/store-kit';
 
 export const BENCH_CLIENT_ID = '1000.BENCHCLIENTID00000000000000';
 export const BENCH_CLIENT_SECRET = '0123456789abcdef0123456789abcdef0123456789';

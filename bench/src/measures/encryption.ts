@@ -10,7 +10,8 @@
  * freshly written record costs).
  */
 import { randomBytes } from 'node:crypto';
-import { EncryptedStore, OAuthToken, rotateKeys, type TokenRecord } from '@tokenstore/core';
+import { EncryptedStore, OAuthToken, rotateKeys } from '@tokenstore/core';
+import { type TokenRecord } from '@tokenstore/core/store-kit';
 import type { BenchConfig, StoreKind } from '../lib/config.js';
 import { skipRow, type MeasureResult, type Row } from '../lib/results.js';
 import { fmtLatency, fmtRatio, interleave, ratioOf, type Summary } from '../lib/stats.js';

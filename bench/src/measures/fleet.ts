@@ -17,7 +17,8 @@
  * run starts from the tokens the previous one left (the provider's current refresh tokens).
  */
 import { fileURLToPath } from 'node:url';
-import { Initializer, MemoryStore, OAuthToken, customEnvironment, type Environment, type TokenRecord, type TokenStore } from '@tokenstore/core';
+import { Initializer, MemoryStore, OAuthToken, customEnvironment, type Environment, type TokenStore } from '@tokenstore/core';
+import { type TokenRecord } from '@tokenstore/core/store-kit';
 import { startOAuthServer, type OAuthTestServer } from '@tokenstore/oauth-test-server';
 import type { BenchConfig } from '../lib/config.js';
 import { all, spawnChildren, stopChildren, type Child } from '../lib/children.js';

@@ -1,2 +1,2 @@
-import type { TokenRecord } from '@tokenstore/core';
+import type { TokenRecord } from '@tokenstore/core/store-kit';
 export declare function record(i: number): TokenRecord;

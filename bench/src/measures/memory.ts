@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { RECORD_FIELDS } from '@tokenstore/core';
+import { RECORD_FIELDS } from '@tokenstore/core/store-kit';
 import { FORMAT, FORMAT_VERSION } from '@tokenstore/store-file';
 import type { BenchConfig } from '../lib/config.js';
 import { summarize, type Summary } from '../lib/stats.js';

@@ -9,7 +9,8 @@
  * floor is one UPDATE by id; the store matches first (SELECT) and then replaces (UPDATE), so the
  * "select+update" raw variant shows how much of the gap is that extra round trip.
  */
-import { OAuthToken, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
+import { OAuthToken } from '@tokenstore/core';
+import { recordFromUnknown, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { BenchConfig } from '../lib/config.js';
 import { fmtLatency, fmtRatio, interleave, ratioOf, type Summary } from '../lib/stats.js';
 import { skipRow, type MeasureResult, type Row } from '../lib/results.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, readdirSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RECORD_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core/store-kit';
 import { FileStore, FORMAT, FORMAT_VERSION } from '@tokenstore/store-file';
 import { benchRecord } from '../lib/tokens.js';
 import { benchPath } from '../lib/tmp.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RECORD_STRING_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
+import { RECORD_STRING_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core/store-kit';
 import { Long, MongoClient, type Document } from 'mongodb';
 import { benchRecord } from '../lib/tokens.js';
 import { serverLifecycle, serverUnavailable } from './server.js';

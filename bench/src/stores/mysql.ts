@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core';
+import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core/store-kit';
 import mysql from 'mysql2/promise';
 import { benchRecord, benchRowSql } from '../lib/tokens.js';
 import { serverLifecycle, serverUnavailable } from './server.js';

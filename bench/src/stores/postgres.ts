@@ -1,4 +1,4 @@
-import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core';
+import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core/store-kit';
 import pg from 'pg';
 import { benchRowSql } from '../lib/tokens.js';
 import { serverLifecycle, serverUnavailable } from './server.js';

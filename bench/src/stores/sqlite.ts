@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { RECORD_COLUMNS, RECORD_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core';
+import { RECORD_COLUMNS, RECORD_FIELDS, recordFromUnknown, type TokenRecord } from '@tokenstore/core/store-kit';
 import { SQLiteStore } from '@tokenstore/store-sqlite';
 import Database from 'better-sqlite3';
 import { benchRecord } from '../lib/tokens.js';

@@ -1,4 +1,5 @@
-import type { TokenRecord, TokenStore } from '@tokenstore/core';
+import type { TokenStore } from '@tokenstore/core';
+import type { TokenRecord } from '@tokenstore/core/store-kit';
 import type { StoreKind } from '../lib/config.js';
 
 /** A store opened by the bench, with what the measures need around it. */
