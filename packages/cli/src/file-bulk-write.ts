@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { RECORD_FIELDS, type OAuthToken } from '@tokenstore/core';
+import type { OAuthToken } from '@tokenstore/core';
+import { RECORD_FIELDS } from '@tokenstore/core/store-kit';
 
 /**
  * Writes a whole token file at once, in @tokenstore/store-file's documented format

@@ -22,7 +22,10 @@ export async function loadPackage(name: string, purpose: string, importer: Packa
     if (missing !== undefined) {
       throw new TokenStoreError(CliErrorCode.STORE_PACKAGE_MISSING, `${name} needs ${missing}, which is not installed: npm install ${missing}`, { cause: error });
     }
-    throw new TokenStoreError('STORE_FAILURE', `could not load ${name}`, { cause: error });
+    // A load failure is about code, not data (e.g. "does not provide an export named X": versions
+    // that do not fit together), so its first line is safe to show and says what to fix.
+    const why = String((error as Error)?.message ?? error).split('\n')[0];
+    throw new TokenStoreError('STORE_FAILURE', `could not load ${name}: ${why}`, { cause: error });
   }
 }
 

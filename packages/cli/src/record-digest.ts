@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RECORD_FIELDS, type OAuthToken } from '@tokenstore/core';
+import type { OAuthToken } from '@tokenstore/core';
+import { RECORD_FIELDS } from '@tokenstore/core/store-kit';
 
 /**
  * SHA-256 of every field of a token's stored record, in core's fixed field order, JSON-encoded (so

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core';
+import { RECORD_COLUMNS, RECORD_FIELDS, type TokenRecord } from '@tokenstore/core/store-kit';
 import { SQLiteStore } from '@tokenstore/store-sqlite';
 
 /**
