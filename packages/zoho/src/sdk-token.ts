@@ -5,7 +5,8 @@
  * application hands it its SDK's classes, so one bridge serves either SDK, whichever version the
  * application pinned, and the SDK stays the application's dependency.
  */
-import { OAuthToken, TokenStoreError, parseExpiresAt } from '@tokenstore/core';
+import { OAuthToken, TokenStoreError } from '@tokenstore/core';
+import { epochMillis } from './epoch-millis.js';
 
 export interface ZohoSdkUserSignature {
   getName(): string | null | undefined;
@@ -63,11 +64,8 @@ export function tokenOfSdk(sdkToken: ZohoSdkToken): OAuthToken {
   const expiresIn = present(sdkToken.getExpiresIn());
   let expiresAt: number | undefined;
   if (expiresIn !== undefined) {
-    try {
-      expiresAt = parseExpiresAt(expiresIn) ?? undefined;
-    } catch (error) {
-      throw new TokenStoreError('INVALID_ARGUMENT', 'the SDK token\'s expiresIn is not an integer (epoch milliseconds)', { cause: error });
-    }
+    expiresAt = epochMillis(expiresIn);
+    if (expiresAt === undefined) throw new TokenStoreError('INVALID_ARGUMENT', "the SDK token's expiresIn is not an integer (epoch milliseconds)");
   }
   const userName = present(sdkToken.getUserSignature()?.getName());
   return new OAuthToken({

@@ -3,7 +3,8 @@
  * blank meaning absent, `expiry_time` the absolute expiry in epoch milliseconds as text. Turning a row
  * into a tokenstore token, and saving a batch of them, is one piece of code for both imports.
  */
-import { OAuthToken, TokenStoreError, parseExpiresAt, type TokenStore } from '@tokenstore/core';
+import { OAuthToken, TokenStoreError, type TokenStore } from '@tokenstore/core';
+import { epochMillis } from './epoch-millis.js';
 import type { ZohoImportOptions, ZohoImportProblem, ZohoImportResult } from './import-result.js';
 
 /** The SDKs' column order (file and table); the user column is `user_mail` (TypeScript SDK) or `user_name` (Node.js SDK, DBStore). */
@@ -24,11 +25,8 @@ export function tokenOfRow(row: ZohoRow): OAuthToken | string {
   const expiry = blank(row.expiry_time);
   let expiresAt: number | undefined;
   if (expiry !== undefined) {
-    try {
-      expiresAt = parseExpiresAt(/^-?\d+$/.test(expiry) ? expiry : Number.NaN) ?? undefined;
-    } catch {
-      return 'expiry_time is not an integer (epoch milliseconds)';
-    }
+    expiresAt = epochMillis(expiry);
+    if (expiresAt === undefined) return 'expiry_time is not an integer (epoch milliseconds)';
   }
   const user = blank(row.user_name);
   const init = {

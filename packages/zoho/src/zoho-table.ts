@@ -8,7 +8,7 @@
  * `bob@example.com` are one user (its `where user_name = ?` finds either); tokenstore matches exactly,
  * so the second of such rows is reported, not imported as a second user. Rows are taken in `id` order.
  */
-import { TokenStoreError, assertIdentifierName, type TokenStore } from '@tokenstore/core';
+import { TokenStoreError, type TokenStore } from '@tokenstore/core';
 import type { ZohoImportOptions, ZohoImportResult } from './import-result.js';
 import { importRows, ZOHO_COLUMNS, type LocatedRow, type ZohoRow } from './zoho-rows.js';
 
@@ -26,7 +26,9 @@ export interface ZohoTableImportOptions extends ZohoImportOptions {
 }
 
 export async function importZohoTable(source: ZohoTableSource, store: TokenStore, options: ZohoTableImportOptions = {}): Promise<ZohoImportResult> {
-  const table = assertIdentifierName(options.table ?? 'oauthtoken', 'importZohoTable: table');
+  const table = options.table ?? 'oauthtoken';
+  // The name is spliced into the query (identifiers cannot be parameters): letters, digits, _ only.
+  if (typeof table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(table)) throw new TokenStoreError('INVALID_ARGUMENT', 'importZohoTable: table must be letters, digits and _ (at most 64)');
   const rows = await readTable(source, table);
   return importRows(rows, [], store, options, `importZohoTable: table ${table}`, { userKey: (name) => name.toLowerCase(), unit: 'row' });
 }

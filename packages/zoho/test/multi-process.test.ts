@@ -18,7 +18,7 @@ describe('4 processes of a TypeScript SDK 8.0 app x 5 concurrent API calls on on
     dir = mkdtempSync(join(tmpdir(), 'zoho-herd-'));
     const result = await runSdkHerd({ kind: 'bridge-sqlite', processes: 4, calls: 5, path: join(dir, 'tokens.db') });
     expect(result).toMatchObject({ tokenRequests: 1, callsOk: 20, callsFailed: 0, authorised: 20 });
-  }, 60_000);
+  }, 300_000);
 
   it('through the bridge on MySQLStore: exactly one token request', async () => {
     dir = mkdtempSync(join(tmpdir(), 'zoho-herd-'));
@@ -32,5 +32,5 @@ describe('4 processes of a TypeScript SDK 8.0 app x 5 concurrent API calls on on
       await db.query(`DROP TABLE IF EXISTS ${table}_migrations`);
       await db.end();
     }
-  }, 60_000);
+  }, 300_000);
 });

@@ -70,3 +70,30 @@ describe('importZohoTable from a table the real TypeScript SDK DBStore wrote', (
     await expect(importZohoTable(pool, new MemoryStore(), { table: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+// Facts about the SDK's own DBStore that @tokenstore/store-mysql's README relies on ("Zoho DBStore tables").
+describe("the TypeScript SDK's own DBStore on its table (what coexistence has to live with)", () => {
+  it('its id generator (max(id)+1 over a varchar) fails by itself on the 11th row', async () => {
+    for (let i = 1; i <= 10; i++) await saveWithSdk(`u${i}@example.com`, { refreshToken: `1000.r.${i}` });
+    const [ids] = (await pool.query(`SELECT id FROM ${table}`)) as [{ id: string }[], unknown];
+    expect(ids.map((r) => r.id).sort()).toEqual(['1', '10', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // max(id) is '9' (lexicographic), so the 11th row gets id 10 again.
+    await expect(saveWithSdk('u11@example.com', { refreshToken: '1000.r.11' })).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+  });
+
+  it('a row whose id is not a number (a tokenstore UUID) makes its next id "NaN"', async () => {
+    await pool.query(`INSERT INTO ${table} (id, user_name, client_id, refresh_token) VALUES ('f0e1d2c3b4', 'uuid@example.com', '1000.CLIENT', '1000.r.u')`);
+    await saveWithSdk('next@example.com', { refreshToken: '1000.r.next' });
+    const [rows] = (await pool.query(`SELECT id FROM ${table} WHERE user_name = 'next@example.com'`)) as [{ id: string }[], unknown];
+    expect(rows[0]?.id).toBe('NaN');
+  });
+
+  it('its driver (mysql 2.18, 3-byte utf8 connection) cannot store a 4-byte character', async () => {
+    await pool.query(`ALTER TABLE ${table} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+    const outcome = await saveWithSdk('emoji😀@example.com', { refreshToken: '1000.r.e' }).then(
+      async () => ((await pool.query(`SELECT user_name FROM ${table}`)) as [{ user_name: string }[], unknown])[0][0]?.user_name,
+      (error: { code?: string }) => error.code,
+    );
+    expect(outcome).not.toBe('emoji😀@example.com');
+  });
+});

@@ -46,14 +46,15 @@ function spawn(): { proc: ChildProcess; next: (type: string) => Promise<Reply> }
   proc.on('message', (m: Reply) => { inbox.push(m); wake?.(); });
   proc.on('exit', () => wake?.());
   const next = async (type: string): Promise<Reply> => {
-    const deadline = Date.now() + 60_000;
+    // Generous: importing the SDK alone takes seconds, and much longer on a loaded machine.
+    const deadline = Date.now() + 300_000;
     for (;;) {
       const fatal = inbox.find((m) => m.type === 'fatal');
       if (fatal) throw new Error(`herd process failed: ${String(fatal.message)}`);
       const at = inbox.findIndex((m) => m.type === type);
       if (at >= 0) return inbox.splice(at, 1)[0] as Reply;
       if (proc.exitCode !== null) throw new Error(`herd process exited (${proc.exitCode})`);
-      if (Date.now() > deadline) throw new Error(`herd process: no '${type}' within 60 s`);
+      if (Date.now() > deadline) throw new Error(`herd process: no '${type}' within 300 s`);
       await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 500); });
     }
   };
