@@ -1,10 +1,16 @@
 import { expect } from 'vitest';
-import { secretEncodings } from '@tokenstore/store-testkit';
 
 /**
  * Every way a secret could leak into printed text: as is, base64 (padded or not), base64url, hex (both
  * cases), percent-encoded (form and URI spellings), JSON-escaped.
  */
+/** As store-testkit's secretEncodings (kept here so this helper loads without the store packages). */
+function secretEncodings(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const base64 = bytes.toString('base64');
+  return [secret, base64, base64.replace(/=+$/, ''), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+}
+
 export function printedForms(secret: string): string[] {
   const form = new URLSearchParams([['x', secret]]).toString().slice(2);
   const json = JSON.stringify(secret).slice(1, -1);
