@@ -32,7 +32,7 @@ function request(): AuthorizationRequest {
   return createAuthorizationRequest({ environment, clientId: CLIENT, redirectUri: client.redirectUri, scope: client.scope.split(' '), authorizationEndpoint: server.authorizationEndpoint, extraParams: { prompt: 'consent' } });
 }
 
-async function expectCode(promise: Promise<unknown>, code: string): Promise<Error> {
+async function expectCode(promise: Promise<unknown>, code: NonNullable<Parameters<typeof isTokenStoreError>[1]>): Promise<Error> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(isTokenStoreError(error, code), `expected ${code}, got ${String(error)}`).toBe(true);
   return error as Error;

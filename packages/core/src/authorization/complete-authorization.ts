@@ -43,7 +43,7 @@ const MAX_DESCRIPTION = 200;
 export async function completeAuthorization(options: CompleteAuthorizationOptions): Promise<Initializer> {
   if (options === null || typeof options !== 'object') throw new TokenStoreError('INVALID_ARGUMENT', 'completeAuthorization expects an options object');
   const { pending, store, user } = options;
-  const now = options.now ?? Date.now;
+  const now = options.clock ? () => options.clock!.now() : (options.now ?? Date.now);
   assertPending(pending);
   if (typeof user !== 'string' || user === '') throw new TokenStoreError('INVALID_ARGUMENT', 'user must be a non-empty string');
   if (!store || typeof store.saveToken !== 'function') throw new TokenStoreError('INVALID_ARGUMENT', 'store is required (a TokenStore)');
@@ -104,7 +104,7 @@ function printable(value: string | null, secrets: (string | undefined)[]): strin
 }
 
 async function exchangeOnce(options: CompleteAuthorizationOptions, environment: Environment, code: string, now: () => number): Promise<TokenResponse> {
-  const client = new TokenEndpointClient({ environment, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.refresh?.timeoutMs ? { timeoutMs: options.refresh.timeoutMs } : {}), now });
+  const client = new TokenEndpointClient({ environment, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.refresh?.timeoutMs ? { timeoutMs: options.refresh.timeoutMs } : {}), ...(options.clock ? { clock: options.clock } : { now }) });
   try {
     return await client.exchangeGrantToken({
       clientId: options.pending.clientId,
