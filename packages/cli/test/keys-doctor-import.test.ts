@@ -135,7 +135,7 @@ describe('tokenstore import', () => {
       const url = `sqlite:${join(dir, 'from-table.db')}`;
       const result = await cli(['import', 'zoho-table', `${TEST_URLS.mysql}?table=${table}`, url]);
       expect(result.code, result.err).toBe(ExitCode.OK);
-      expect(result.out).toMatch(/^imported 1 tokens from mysql:\/\/tokenstore:\*\*\*@/);
+      expect(result.out).toMatch(/^imported 1 tokens from mysql:\/\/[^:@]*:\*\*\*@/); // the password never shows
       const [rows] = await connection.query(`SHOW COLUMNS FROM ${table}`);
       expect((rows as unknown[]).length).toBe(10); // the Zoho table was not migrated
       const store = new SQLiteStore({ filename: join(dir, 'from-table.db') });
