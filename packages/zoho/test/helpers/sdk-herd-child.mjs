@@ -3,15 +3,18 @@
 // Messages (IPC): {type:'seed', ...} -> {type:'seeded', id}; {type:'init', ...} -> {type:'ready'};
 // {type:'go', calls} -> {type:'done', ok, failed, errors}; {type:'exit'}.
 import * as sdk from '@zohocrm/typescript-sdk-8.0';
-import { customEnvironment, OAuthToken } from '@tokenstore/core';
-import { SQLiteStore } from '@tokenstore/store-sqlite';
-import { MySQLStore } from '@tokenstore/store-mysql';
-import { ZohoSdkStore } from '../../dist/index.js';
+// tokenstore is loaded only by the bridge scenarios: the SDK-only baselines run the SDK alone.
+const tokenstore = async () => {
+  const [{ customEnvironment, OAuthToken }, { SQLiteStore }, { MySQLStore }, { ZohoSdkStore }] = await Promise.all([
+    import('@tokenstore/core'), import('@tokenstore/store-sqlite'), import('@tokenstore/store-mysql'), import('../../dist/index.js'),
+  ]);
+  return { customEnvironment, OAuthToken, SQLiteStore, MySQLStore, ZohoSdkStore };
+};
 
 /** @type {{ close?: () => Promise<void> }[]} */
 const closers = [];
 
-function openStore(m) {
+async function openStore(m) {
   switch (m.kind) {
     case 'sdk-file':
       return new sdk.FileStore(m.path);
@@ -21,6 +24,7 @@ function openStore(m) {
     }
     case 'bridge-sqlite':
     case 'bridge-mysql': {
+      const { SQLiteStore, MySQLStore, customEnvironment, ZohoSdkStore } = await tokenstore();
       const store = m.kind === 'bridge-sqlite' ? new SQLiteStore({ filename: m.path }) : new MySQLStore({ uri: m.mysqlUrl, table: m.table });
       closers.push(store);
       const environment = customEnvironment({ tokenEndpoint: m.tokenUrl, apiUrl: m.zohoUrl, authorizationScheme: 'Zoho-oauthtoken' });
@@ -36,13 +40,14 @@ function openStore(m) {
 async function seed(m) {
   // The expired token every process starts from, written through the store the scenario uses.
   if (m.kind.startsWith('sdk-')) {
-    const store = openStore(m);
+    const store = await openStore(m);
     const token = new sdk.OAuthToken(m.clientId, m.clientSecret, null, m.refreshToken, null, null, '1000.access.expired', new sdk.UserSignature('herd@example.com'));
     token.setExpiresIn(String(Date.now() - 60_000));
     token.setAPIDomain(m.zohoUrl);
     await store.saveToken(token);
     return token.getId();
   }
+  const { SQLiteStore, MySQLStore, OAuthToken } = await tokenstore();
   const store = m.kind === 'bridge-sqlite' ? new SQLiteStore({ filename: m.path }) : new MySQLStore({ uri: m.mysqlUrl, table: m.table });
   const saved = await store.saveToken(new OAuthToken({ userSignature: { name: 'herd@example.com' }, clientId: m.clientId, clientSecret: m.clientSecret, refreshToken: m.refreshToken, accessToken: '1000.access.expired', expiresAt: Date.now() - 60_000, apiDomain: m.zohoUrl }));
   await store.close();
@@ -54,7 +59,7 @@ process.on('message', async (m) => {
     if (m.type === 'seed') {
       process.send({ type: 'seeded', id: await seed(m) });
     } else if (m.type === 'init') {
-      const store = openStore(m);
+      const store = await openStore(m);
       await new sdk.InitializeBuilder().environment(new sdk.Environment(m.zohoUrl, m.tokenUrl, m.zohoUrl)).token(new sdk.OAuthBuilder().id(m.id).build()).store(store).initialize();
       process.send({ type: 'ready' });
     } else if (m.type === 'go') {

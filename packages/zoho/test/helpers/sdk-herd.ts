@@ -40,7 +40,7 @@ const CHILD = fileURLToPath(new URL('./sdk-herd-child.mjs', import.meta.url));
 interface Reply { type: string; [key: string]: unknown }
 
 function spawn(): { proc: ChildProcess; next: (type: string) => Promise<Reply> } {
-  const proc = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+  const proc = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
   const inbox: Reply[] = [];
   let wake: (() => void) | undefined;
   proc.on('message', (m: Reply) => { inbox.push(m); wake?.(); });
