@@ -18,7 +18,8 @@ Options:
   -h, --help               show this help
   -v, --version            print the version
 
-Exit status: 0 every test passed, 1 some test failed, 2 usage or setup error.`;
+Exit status: 0 every test passed, 1 some test failed, 2 usage or setup error (a missing or malformed
+module, options the suite rejects such as an unknown skip id, a --filter that selects no test).`;
 
 interface CliArgs {
   module: string;
@@ -94,6 +95,18 @@ runTokenStoreConformance(vitest, await resolveConformanceOptions(conformanceModu
 `;
 }
 
+interface TaskLike {
+  type: string;
+  tasks?: TaskLike[];
+  result?: { state?: string; errors?: unknown[] };
+}
+
+/** Every test below a file or suite of vitest's state tree. */
+function testsOf(task: TaskLike): TaskLike[] {
+  if (task.type === 'test') return [task];
+  return (task.tasks ?? []).flatMap((child) => testsOf(child));
+}
+
 export async function runCli(argv: readonly string[], cwd: string = process.cwd()): Promise<number> {
   const here = ownDir();
   let args: CliArgs | number;
@@ -148,13 +161,28 @@ export async function runCli(argv: readonly string[], cwd: string = process.cwd(
       // Let vite serve the user's module (and what it imports) from anywhere on disk.
       { server: { fs: { strict: false } }, cacheDir: join(dir, '.vite') },
     );
+    const files = vitest.state.getFiles();
+    const tests = files.flatMap((file) => testsOf(file));
+    const exitCode = process.exitCode ?? 0;
+    process.exitCode = previousExitCode;
+    // A filter that selects nothing (a typo) must not pass a CI job.
+    const ran = tests.filter((test) => test.result?.state === 'pass' || test.result?.state === 'fail');
+    const setupFailed = files.length === 0 || files.some((file) => (file.result?.errors?.length ?? 0) > 0);
+    if (ran.length === 0 && args.filter !== undefined && !setupFailed) {
+      console.error(`tokenstore-conformance: --filter ${JSON.stringify(args.filter)} selects no test that runs (ids: see the README of @tokenstore/conformance)`);
+      return 2;
+    }
+    // Nothing registered: the module or the options failed before any test was (a bad default export,
+    // an unknown skip id, a throwing factory). That is a setup error, like a missing module.
+    if (tests.length === 0) {
+      console.error('tokenstore-conformance: setup error: the suite registered no test (see the error above: the module, its options or skip)');
+      return 2;
+    }
     const failed =
-      (process.exitCode ?? 0) !== 0 ||
+      exitCode !== 0 ||
       vitest.state.getCountOfFailedTests() > 0 ||
       vitest.state.getUnhandledErrors().length > 0 ||
-      vitest.state.getFiles().length === 0 ||
-      vitest.state.getFiles().some((file) => file.result?.state === 'fail');
-    process.exitCode = previousExitCode;
+      files.some((file) => file.result?.state === 'fail');
     return failed ? 1 : 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

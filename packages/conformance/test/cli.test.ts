@@ -54,16 +54,25 @@ describe.concurrent('tokenstore-conformance CLI', () => {
     expect(code, output).toBe(0);
   });
 
-  it('exits non-zero when the default export is not conformance options', async () => {
+  it('exits 2 (setup error) when the default export is not conformance options', async () => {
     const { code, output } = await cli('test/fixtures/not-options.conformance.mjs');
-    expect(code, output).toBe(1);
+    expect(code, output).toBe(2);
+    expect(output).toContain('setup error');
     expect(output).toContain('must export default the options');
   });
 
-  it('exits non-zero when skip names an unknown test id (typo protection)', async () => {
+  it('exits 2 (setup error) when skip names an unknown test id (typo protection)', async () => {
     const { code, output } = await cli('test/fixtures/typo-skip.conformance.mjs');
-    expect(code, output).toBe(1);
+    expect(code, output).toBe(2);
     expect(output).toContain('"lock.expiri" (did you mean "lock.expiry"?)');
+  });
+
+  it('exits 2 when --filter selects no test (a typo in CI must not go green)', async () => {
+    const { code, output } = await cli('test/fixtures/memory-store.conformance.mjs', '-t', 'no.such.test');
+    expect(code, output).toBe(2);
+    expect(output).toContain('--filter "no.such.test" selects no test');
+    const skippedOnly = await cli('test/fixtures/factory.conformance.cjs', '--filter', '\\[lock\\.expiry\\]');
+    expect(skippedOnly.code, skippedOnly.output).toBe(2);
   });
 
   it('exits 2 on usage errors: no module, a missing module, an unknown option', async () => {
