@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { isTokenStoreError, type OAuthToken, type TokenRecord, type TokenStore } from '@tokenstore/core';
+import { type TokenRecord, isTokenStoreError, type OAuthToken, type TokenStore } from '@tokenstore/core/store-kit';
 import type { ExpectStatic } from 'vitest';
 import type { CaseContext } from './conformance-case.js';
 

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { LOOKUP_FIELDS, RECORD_STRING_FIELDS, type OAuthTokenInit } from '@tokenstore/core';
+import { LOOKUP_FIELDS, RECORD_STRING_FIELDS, type OAuthTokenInit } from '@tokenstore/core/store-kit';
 
 /** The string fields of an OAuthToken (user name included as `userSignature.name`): a record's. */
 export const STRING_FIELDS = RECORD_STRING_FIELDS;

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { EncryptedStore, OAuthToken, type TokenRecord } from '../src/index.js';
+import { EncryptedStore } from '../src/index.js';
+import { type TokenRecord, OAuthToken } from '../src/store-kit.js';
 import { DirectStore, fullToken, newKey, secretsOf } from './helpers/encryption.js';
 
 const k1 = newKey('k1');

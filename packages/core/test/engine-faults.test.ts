@@ -20,7 +20,8 @@ import {
   type RefreshFailedEvent,
   type TokenRefreshedEvent,
 } from '../src/index.js';
-import { scriptedFetch, tokenBody, type Step } from './helpers/fake-fetch.js';
+import { respond, scriptedFetch, tokenBody, type Step } from './helpers/fake-fetch.js';
+import { ManualClock } from './helpers/manual-clock.js';
 import { FlakyStore } from './helpers/stores.js';
 
 const environment = customEnvironment({ tokenEndpoint: 'https://auth.example.test/token', revocationEndpoint: 'https://auth.example.test/revoke', apiUrl: 'https://api.example.test/v1' });
@@ -85,10 +86,14 @@ describe('retries', () => {
   });
 
   it('waits for Retry-After on 429', async () => {
-    const { fetch, sdk } = await setup([{ status: 429, headers: { 'retry-after': '1' } }, { json: tokenBody(1) }], { refresh: { maxBackoffMs: 2000 } });
-    await sdk.getAccessToken();
-    const [first, second] = fetch.calls;
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    const clock = new ManualClock();
+    const sentAt: number[] = [];
+    const answer = (step: Parameters<typeof respond>[0]): Step => () => (sentAt.push(clock.now()), respond(step));
+    const { fetch, sdk } = await setup([answer({ status: 429, headers: { 'retry-after': '1' } }), answer({ json: tokenBody(1) })], { clock, refresh: { maxBackoffMs: 2000 } });
+    await clock.settle(sdk.getAccessToken());
+    expect(fetch.calls).toHaveLength(2);
+    expect(clock.sleeps).toContain(1000);
+    expect((sentAt[1] ?? 0) - (sentAt[0] ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 
   it('does not wait for a Retry-After longer than maxBackoffMs: throws it instead', async () => {
@@ -282,13 +287,15 @@ describe('store lease', () => {
   });
 
   it('a crashed holder blocks only until its lease expires', async () => {
-    const store = new MemoryStore();
-    const ctx = await setup([{ json: tokenBody(1) }], { store, refresh: { lockWaitMs: 2000 } });
+    const clock = new ManualClock();
+    const store = new MemoryStore({ now: clock.now });
+    const ctx = await setup([{ json: tokenBody(1) }], { store, clock, refresh: { lockWaitMs: 2000 } });
     const key = `tokenstore:refresh:${tokenKey(ctx.sdk.token)}`;
     await store.lock?.acquire(key, 'crashed-process', 150);
-    const started = Date.now();
-    expect(await ctx.sdk.getAccessToken()).toBe(tokenBody(1).access_token);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const started = clock.now();
+    expect(await clock.settle(ctx.sdk.getAccessToken(), 5)).toBe(tokenBody(1).access_token);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(150);
+    expect(clock.now() - started).toBeLessThan(2000);
   });
 
   it('uses a random owner and releases the lease after saving', async () => {

@@ -126,7 +126,7 @@ describe('heartbeat', () => {
     answer.open();
     expect(await call).toBe('a1');
     const after = lockA.renewals;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 45)); // one and a half renewal periods (30 ms)
     expect(lockA.renewals).toBe(after);
   });
 });

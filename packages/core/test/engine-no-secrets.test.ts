@@ -61,6 +61,7 @@ it('never shows a secret in logs, errors or inspect output', async () => {
 
   const grant = await grantToken(server, 'secret-test-user');
   secrets.add(grant.grantToken as string);
+  let aheadMs = 0;
   const sdk = await Initializer.initialize({
     environment,
     store,
@@ -69,6 +70,8 @@ it('never shows a secret in logs, errors or inspect output', async () => {
     logger: consoleLogger({ level: 'debug', console: fakeConsole }),
     hooks: { tokenRefreshed: (e) => void events.push(e), refreshFailed: (e) => void events.push(e) },
     refresh: { backoffMs: 1, maxBackoffMs: 20, lockPollMs: 5, lockWaitMs: 50 },
+    // Time runs ahead when the test says so (the access token's expiry), instead of sleeping for it.
+    now: () => Date.now() + aheadMs,
   });
   const mirror = await Initializer.initialize({ environment, store, token: { userSignature: { name: 'nobody-yet' }, accessToken: 'placeholder-access' }, logger: structured.logger, fetch: recordingFetch });
 
@@ -76,7 +79,7 @@ it('never shows a secret in logs, errors or inspect output', async () => {
   await sdk.getAccessToken();
   expect((await sdk.fetch('/api/me')).status).toBe(200);
   const id = sdk.token.id as string;
-  await new Promise((r) => setTimeout(r, 1100));
+  aheadMs = 1100; // past the 2 s token's skewed expiry (skew = 1 s)
   await sdk.getAccessToken();
   await rawRevoke(server, await sdk.getAccessToken(), 'access_token');
   expect((await sdk.fetch('/api/me')).status).toBe(200);

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_LEASE_TTL_MS,
-  MemoryLock,
-  MemoryStore,
-  RecordTokenStore,
-  isTokenStoreError,
-  leaseTtl,
-  type RefreshLock,
-  type TokenRecord,
-} from '../src/index.js';
+import { MemoryStore } from '../src/index.js';
+import { MAX_LEASE_TTL_MS, MemoryLock, RecordTokenStore, leaseTtl, type TokenRecord, isTokenStoreError, type RefreshLock } from '../src/store-kit.js';
 import { MapBackend } from './helpers/map-backend.js';
 
 const INVALID_TTLS: unknown[] = [0, -1, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '1000', null, undefined, 1000n];

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  emptyRecord,
-  findMatch,
-  findMatchIn,
-  isBlank,
-  probeIdentifiers,
-  userMayMatch,
-  type TokenRecord,
-} from '../src/index.js';
+import { emptyRecord, type TokenRecord } from '../src/store-kit.js';
+import { findMatch, findMatchIn, isBlank, probeIdentifiers, userMayMatch } from '../src/matching.js';
 
 /** A record with only the given fields set. */
 function rec(fields: Partial<TokenRecord>): TokenRecord {

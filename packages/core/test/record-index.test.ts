@@ -1,7 +1,5 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { LOOKUP_FIELDS, RecordIndex, TokenStoreError, emptyRecord, type LookupField, type TokenRecord } from '../src/index.js';
+import { LOOKUP_FIELDS, RecordIndex, emptyRecord, type LookupField, type TokenRecord, TokenStoreError } from '../src/store-kit.js';
 import { prng } from './helpers/prng.js';
 
 // RecordIndex keeps one bare id per indexed value and makes a Set only while several records share it.
@@ -236,39 +234,5 @@ describe('RecordIndex against a Set-per-value index', () => {
         for (const value of values) expect(actual.findBy(field, value), `step ${step}: ${field} ${value}`).toEqual(expected.findBy(field, value));
       }
     }
-  });
-});
-
-describe('RecordIndex memory', () => {
-  it('goes back to a bare id once a value is no longer shared (heap per record close to an index that never shared)', () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const heapUsed = () => {
-      gc();
-      gc();
-      return getHeapStatistics().used_heap_size;
-    };
-    const n = 20_000;
-    // Records n..2n-1 share their three token values with records 0..n-1 (user names stay unique).
-    const records = Array.from({ length: 2 * n }, (_, i) => token(`id-${i}`, { userName: `user-${i}`, grantToken: `g-${i % n}`, refreshToken: `r-${i % n}`, accessToken: `a-${i % n}` }));
-    const perRecord = (build: () => RecordIndex): number => {
-      const before = heapUsed();
-      const index = build();
-      const bytes = heapUsed() - before;
-      expect(index.size).toBe(n);
-      return bytes / n;
-    };
-    const neverShared = () => new RecordIndex('TestStore', records.slice(0, n));
-    const sharedThenNot = () => {
-      const index = new RecordIndex('TestStore', records);
-      for (let i = n; i < 2 * n; i++) index.delete(`id-${i}`);
-      return index;
-    };
-    // Twice each, interleaved, keeping the lower figure. With a Set left behind per value the second
-    // costs ~2.5x the first (~150 bytes per Set, 3 per record here); without, ~1.2x (the records map
-    // and the indexes keep the capacity they grew to).
-    const unique = Math.min(perRecord(neverShared), perRecord(neverShared));
-    const downgraded = Math.min(perRecord(sharedThenNot), perRecord(sharedThenNot));
-    expect(downgraded).toBeLessThan(unique * 1.6);
   });
 });

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MemoryStore,
-  OAuthToken,
-  RecordTokenStore,
-  TokenStoreError,
-  type RecordBackend,
-  type TokenRecord,
-} from '../src/index.js';
+import { MemoryStore } from '../src/index.js';
+import { RecordTokenStore, type RecordBackend, type TokenRecord, OAuthToken, TokenStoreError } from '../src/store-kit.js';
 import { MapBackend } from './helpers/map-backend.js';
 
 /**

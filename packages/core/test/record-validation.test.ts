@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MemoryStore,
-  OAuthToken,
-  RECORD_STRING_FIELDS,
-  RecordTokenStore,
-  emptyRecord,
-  isTokenStoreError,
-  recordOfToken,
-  validateRecord,
-  type RecordBackend,
-  type TokenRecord,
-} from '../src/index.js';
+import { MemoryStore } from '../src/index.js';
+import { RECORD_STRING_FIELDS, RecordTokenStore, emptyRecord, recordOfToken, validateRecord, type RecordBackend, type TokenRecord, OAuthToken, isTokenStoreError } from '../src/store-kit.js';
 import { MapBackend } from './helpers/map-backend.js';
 
 /** Strings that UTF-8 cannot hold exactly (lone surrogates) and NUL, which PostgreSQL text cannot hold. */

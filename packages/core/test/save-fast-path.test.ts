@@ -1,14 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  MemoryStore,
-  OAuthToken,
-  RecordTokenStore,
-  TokenStoreError,
-  type LookupField,
-  type OAuthTokenInit,
-  type RecordBackend,
-  type TokenRecord,
-} from '../src/index.js';
+import { MemoryStore } from '../src/index.js';
+import { RecordTokenStore, type LookupField, type RecordBackend, type TokenRecord, OAuthToken, TokenStoreError, type OAuthTokenInit } from '../src/store-kit.js';
 import { MapBackend } from './helpers/map-backend.js';
 import { prng } from './helpers/prng.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordIndex, RetriedOnce, TokenStoreError, driverStoreError, emptyRecord, recordFromColumns, type DriverErrorRules } from '../src/index.js';
+import { RecordIndex, RetriedOnce, driverStoreError, emptyRecord, recordFromColumns, type DriverErrorRules, TokenStoreError } from '../src/store-kit.js';
 
 const record = (id: string, userName: string | null = null) => ({ ...emptyRecord(), id, userName });
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { TokenStoreError, type LookupField, type RecordBackend, type RecordIndex, type TokenRecord } from '@tokenstore/core';
+import { type LookupField, type RecordBackend, type RecordIndex, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync, type BigIntStats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from './token-file.js';
-import { RecordIndex, TokenStoreError } from '@tokenstore/core';
+import { RecordIndex, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /**
  * How close to a file's mtime a check must be for the mtime to prove nothing: on filesystems with

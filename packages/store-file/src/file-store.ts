@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { RecordTokenStore, TokenStoreError } from '@tokenstore/core';
+import { RecordTokenStore, TokenStoreError } from '@tokenstore/core/store-kit';
 import { FileBackend } from './file-backend.js';
 
 export interface FileStoreOptions {

@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, TokenStoreError, validateRecord, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, validateRecord, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /**
  * The on-disk format: one JSON document, pretty-printed so a human can read and diff it.

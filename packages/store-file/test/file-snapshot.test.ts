@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptyRecord } from '@tokenstore/core';
+import { emptyRecord } from '@tokenstore/core/store-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestOf, readSnapshot, type Snapshot } from '../src/file-snapshot.js';
 import { serialize } from '../src/token-file.js';

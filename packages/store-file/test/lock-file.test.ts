@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { OAuthToken, RecordTokenStore, TokenStoreError } from '@tokenstore/core';
+import { RecordTokenStore, OAuthToken, TokenStoreError } from '@tokenstore/core/store-kit';
 import { rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileBackend } from '../src/file-backend.js';

@@ -1,4 +1,4 @@
-import { RECORD_STRING_FIELDS, TokenStoreError, recordFromUnknown, type LookupField, type TokenRecord } from '@tokenstore/core';
+import { RECORD_STRING_FIELDS, recordFromUnknown, type LookupField, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import { Long, type Document, type Filter } from 'mongodb';
 import { lookupDigest } from './digest.js';
 

@@ -1,4 +1,4 @@
-import { RetriedOnce, TokenStoreError, generateTokenId, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { RetriedOnce, generateTokenId, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lookupDigest } from './digest.js';

@@ -1,4 +1,4 @@
-import { TokenStoreError, leaseTtl, type RefreshLock } from '@tokenstore/core';
+import { leaseTtl, TokenStoreError, type RefreshLock } from '@tokenstore/core/store-kit';
 import { Long, type Collection, type Document } from 'mongodb';
 import { lookupDigest } from './digest.js';
 import { READ_OPTIONS, isWellFormed } from './documents.js';

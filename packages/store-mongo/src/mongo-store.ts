@@ -1,4 +1,4 @@
-import { RecordTokenStore, TokenStoreError, type RefreshLock } from '@tokenstore/core';
+import { RecordTokenStore, TokenStoreError, type RefreshLock } from '@tokenstore/core/store-kit';
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { MongoBackend } from './mongo-backend.js';
 import { sanitizeDriverError } from './mongo-errors.js';

@@ -1,4 +1,4 @@
-import { TokenStoreError, assertIdentifierName } from '@tokenstore/core';
+import { assertIdentifierName, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /** Default token collection: the Zoho SDKs' table name, so their users find their tokens where they expect. */
 export const DEFAULT_COLLECTION = 'oauthtoken';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
-import { OAuthToken, emptyRecord, type TokenRecord } from '@tokenstore/core';
+import { emptyRecord, type TokenRecord, OAuthToken } from '@tokenstore/core/store-kit';
 import { rejection, rejectsWith, uniqueName } from '@tokenstore/store-testkit';
 import { Long, MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { leaseTtl, type RefreshLock } from '@tokenstore/core';
+import { leaseTtl, type RefreshLock } from '@tokenstore/core/store-kit';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { isDeadlock } from './mysql-errors.js';
 import { withOwnConnection } from './own-connection.js';

@@ -1,4 +1,4 @@
-import { RecordTokenStore, TokenStoreError, type RefreshLock } from '@tokenstore/core';
+import { RecordTokenStore, TokenStoreError, type RefreshLock } from '@tokenstore/core/store-kit';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { SCHEMA_VERSION, type MigrationResult } from './migrations.js';
 import { MySQLBackend } from './mysql-backend.js';

@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, TokenStoreError, recordFromColumns, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, recordFromColumns, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import { MAX_VALUE_BYTES } from './schema.js';
 
 /**

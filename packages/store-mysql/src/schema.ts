@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LOOKUP_FIELDS, RECORD_COLUMNS, RECORD_FIELDS, RECORD_STRING_FIELDS, TokenStoreError, assertIdentifierName, type LookupField, type RecordField } from '@tokenstore/core';
+import { LOOKUP_FIELDS, RECORD_COLUMNS, RECORD_FIELDS, RECORD_STRING_FIELDS, assertIdentifierName, type LookupField, type RecordField, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /** The default table: the one the Zoho SDKs' DBStore uses, so an existing Zoho table is picked up. */
 export const DEFAULT_TABLE = 'oauthtoken';

@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, RetriedOnce, TokenStoreError, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { PostgresLeaseLock } from './postgres-lock.js';

@@ -1,4 +1,4 @@
-import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, type TokenStoreError } from '@tokenstore/core';
+import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, type TokenStoreError } from '@tokenstore/core/store-kit';
 
 /**
  * What PostgresStore keeps of a pg error as `cause`: a copy that cannot carry a token value.

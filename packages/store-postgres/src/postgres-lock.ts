@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TokenStoreError, leaseTtl, type RefreshLock } from '@tokenstore/core';
+import { leaseTtl, TokenStoreError, type RefreshLock } from '@tokenstore/core/store-kit';
 import type { QueryResult } from 'pg';
 import type { SchemaNames } from './schema.js';
 

@@ -1,4 +1,4 @@
-import { RecordTokenStore, TokenStoreError, type RefreshLock } from '@tokenstore/core';
+import { RecordTokenStore, TokenStoreError, type RefreshLock } from '@tokenstore/core/store-kit';
 import pg, { type Pool, type PoolConfig } from 'pg';
 import { SCHEMA_VERSION, type MigrationResult } from './migrations.js';
 import { PostgresBackend } from './postgres-backend.js';

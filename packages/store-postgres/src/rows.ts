@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, recordFromColumns, type TokenRecord } from '@tokenstore/core';
+import { RECORD_FIELDS, recordFromColumns, type TokenRecord } from '@tokenstore/core/store-kit';
 
 /**
  * A row as pg returns it (keyed by column name) to a record. `expiry_time` is a BIGINT, which pg

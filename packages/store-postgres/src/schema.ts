@@ -1,4 +1,4 @@
-import { RECORD_COLUMNS, RECORD_FIELDS, TokenStoreError, assertIdentifierName, type LookupField, type RecordField } from '@tokenstore/core';
+import { RECORD_COLUMNS, RECORD_FIELDS, assertIdentifierName, type LookupField, type RecordField, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /** The default table name: the one the Zoho SDKs' DBStore uses. */
 export const DEFAULT_TABLE = 'oauthtoken';

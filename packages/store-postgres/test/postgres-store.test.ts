@@ -1,4 +1,4 @@
-import { OAuthToken, emptyRecord, type TokenRecord } from '@tokenstore/core';
+import { emptyRecord, type TokenRecord, OAuthToken } from '@tokenstore/core/store-kit';
 import pg from 'pg';
 import { expectNoSecret as expectNoneOf, expiresAtRoundTripTest, fastPathConflictTest, poolLifecycleTests, rejection, uniqueName } from '@tokenstore/store-testkit';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { RECORD_COLUMNS, RECORD_FIELDS, TokenStoreError, type LookupField, type RecordField } from '@tokenstore/core';
+import { RECORD_COLUMNS, RECORD_FIELDS, type LookupField, type RecordField, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Database } from 'better-sqlite3';
 
 /**

@@ -1,4 +1,4 @@
-import { LOOKUP_FIELDS, RECORD_FIELDS, TokenStoreError, recordFromUnknown, type LookupField, type RecordBackend, type TokenRecord } from '@tokenstore/core';
+import { LOOKUP_FIELDS, RECORD_FIELDS, recordFromUnknown, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Database, Statement } from 'better-sqlite3';
 import { column, quote, SELECT_LIST, type SchemaNames } from './schema.js';
 import { SQLiteLock } from './sqlite-lock.js';

@@ -1,4 +1,4 @@
-import { leaseTtl, type RefreshLock } from '@tokenstore/core';
+import { leaseTtl, type RefreshLock } from '@tokenstore/core/store-kit';
 import type { Database, Statement } from 'better-sqlite3';
 import { quote, type SchemaNames } from './schema.js';
 

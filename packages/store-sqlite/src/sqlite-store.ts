@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync } from 'node:fs';
-import { RecordTokenStore, TokenStoreError, assertIdentifierName } from '@tokenstore/core';
+import { RecordTokenStore, assertIdentifierName, TokenStoreError } from '@tokenstore/core/store-kit';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { DEFAULT_TABLE, migrate, refuseIncompatible, schemaNames, SCHEMA_VERSION } from './schema.js';
 import { SQLiteBackend } from './sqlite-backend.js';

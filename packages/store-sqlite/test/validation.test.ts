@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { OAuthToken, emptyRecord, type TokenRecord } from '@tokenstore/core';
+import { emptyRecord, type TokenRecord, OAuthToken } from '@tokenstore/core/store-kit';
 import { rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLiteStore } from '../src/index.js';

@@ -1,4 +1,4 @@
-import type { TokenRecord } from '@tokenstore/core';
+import type { TokenRecord } from '@tokenstore/core/store-kit';
 import { listRecords, save } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { expectFind } from './find.js';

@@ -1,4 +1,4 @@
-import type { TokenRecord } from '@tokenstore/core';
+import type { TokenRecord } from '@tokenstore/core/store-kit';
 import { expectToken, recordOf, save, short } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { IDENTIFIER_FIELDS, type IdentifierField, probeFor } from '../values.js';

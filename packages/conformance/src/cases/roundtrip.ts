@@ -1,4 +1,4 @@
-import type { OAuthTokenInit, TokenRecord, TokenStore } from '@tokenstore/core';
+import type { TokenRecord, OAuthTokenInit, TokenStore } from '@tokenstore/core/store-kit';
 import { expectToken, listRecords, save, short } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import {

@@ -1,4 +1,4 @@
-import type { TokenRecord, TokenStore } from '@tokenstore/core';
+import type { TokenRecord, TokenStore } from '@tokenstore/core/store-kit';
 import { byId, expectStoreError, expectToken, listRecords, recordOf, save } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { IDENTIFIER_FIELDS, probeFor } from '../values.js';

@@ -1,4 +1,4 @@
-import { RECORD_STRING_FIELDS, emptyRecord, type OAuthToken, type TokenRecord } from '@tokenstore/core';
+import { RECORD_STRING_FIELDS, emptyRecord, type TokenRecord, type OAuthToken } from '@tokenstore/core/store-kit';
 import { expectStoreError, listRecords, save } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { expectReadBack } from './roundtrip.js';

@@ -5,7 +5,7 @@
  * reopen tests run for real; each flaw must make the suite fail.
  */
 import { randomUUID } from 'node:crypto';
-import { OAuthToken, type RefreshLock, type TokenRecord, type TokenStore, TokenStoreError, assertStorableString, leaseTtl, recordOfToken, validateRecord } from '@tokenstore/core';
+import { type TokenRecord, assertStorableString, leaseTtl, recordOfToken, validateRecord, OAuthToken, type RefreshLock, type TokenStore, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { ConformanceOptions } from '../../src/index.js';
 
 /** Each flaw, what it does, and the conformance test ids it must fail (at least). */

@@ -41,6 +41,11 @@ export const OAuthErrorCode = {
   TOKEN_NOT_FOUND: 'TOKEN_NOT_FOUND',
   /** The Initializer instance was closed. */
   INITIALIZER_CLOSED: 'INITIALIZER_CLOSED',
+  /**
+   * Only in a `refreshFailed` event: a refresh failed with something that was not a TokenStoreError
+   * (a bug, or a custom store throwing a plain Error, kept as `cause`). The caller gets that error as is.
+   */
+  REFRESH_FAILED: 'REFRESH_FAILED',
 } as const;
 
 export type OAuthErrorCode = (typeof OAuthErrorCode)[keyof typeof OAuthErrorCode];
@@ -61,7 +66,7 @@ export class OAuthError extends TokenStoreError {
   readonly oauthError: string | undefined;
   readonly description: string | undefined;
 
-  constructor(code: string, message: string, details: OAuthErrorDetails = {}) {
+  constructor(code: OAuthErrorCode, message: string, details: OAuthErrorDetails = {}) {
     super(code, message, { cause: details.cause });
     this.status = details.status;
     this.oauthError = details.oauthError;

@@ -1,6 +1,7 @@
 /** Test doubles for the encryption tests: keys, and a TokenStore written directly (not on the kit). */
 import { randomBytes } from 'node:crypto';
-import { findMatchIn, generateTokenId, MemoryLock, OAuthToken, TokenStoreError, type TokenRecord, type TokenStore } from '../../src/index.js';
+import { generateTokenId, MemoryLock, type TokenRecord, OAuthToken, TokenStoreError, type TokenStore } from '../../src/store-kit.js';
+import { findMatchIn } from '../../src/matching.js';
 
 /** A fresh random key in the documented format. */
 export const newKey = (id: string) => ({ id, key: randomBytes(32).toString('base64') });

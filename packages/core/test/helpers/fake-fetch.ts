@@ -51,13 +51,18 @@ export function scriptedFetch(steps: Step[]): ScriptedFetch {
     }
     if (typeof step === 'function') return step(call);
     if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
-    const body = step.text ?? (step.json === undefined ? '' : JSON.stringify(step.json));
-    const headers = { 'content-type': step.text === undefined ? 'application/json' : 'text/html', ...step.headers };
-    return new Response(body, { status: step.status ?? 200, headers });
+    return respond(step);
   }) as ScriptedFetch;
   fetch.calls = calls;
   fetch.remaining = () => queue.length;
   return fetch;
+}
+
+/** The response a scripted step describes. */
+export function respond(step: Exclude<Step, string | ((request: RecordedCall) => unknown)>): Response {
+  const body = step.text ?? (step.json === undefined ? '' : JSON.stringify(step.json));
+  const headers = { 'content-type': step.text === undefined ? 'application/json' : 'text/html', ...step.headers };
+  return new Response(body, { status: step.status ?? 200, headers });
 }
 
 /** A token response body like a real server's. */

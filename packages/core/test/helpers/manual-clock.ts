@@ -22,7 +22,8 @@ export class ManualClock implements Clock {
   /** Every sleep asked for, in ms (tests assert on waits instead of measuring them). */
   readonly sleeps: number[] = [];
 
-  constructor(start = 1_000_000) {
+  /** Starts at the real time, so tokens made with Date.now() keep their meaning. */
+  constructor(start = Date.now()) {
     this.#now = start;
   }
 

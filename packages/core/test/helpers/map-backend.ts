@@ -1,4 +1,4 @@
-import type { LookupField, RecordBackend, TokenRecord } from '../../src/index.js';
+import type { LookupField, RecordBackend, TokenRecord } from '../../src/store-kit.js';
 
 /**
  * The storage half of the kit's test backends: records in a Map, lookups by scan, copies out. Each
