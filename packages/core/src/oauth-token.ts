@@ -24,6 +24,12 @@ export interface OAuthTokenInit {
 const SECRET_FIELDS = new Set(['clientSecret', 'grantToken', 'refreshToken', 'accessToken']);
 
 /**
+ * A record fromRecord() has already validated, handed to the constructor it calls next (synchronously),
+ * so a token read from a store is checked once instead of being converted to an init and back.
+ */
+let validatedRecord: TokenRecord | undefined;
+
+/**
  * An OAuth 2.0 token and the client it belongs to. Immutable: `with()` returns a new token.
  *
  * The values live in a private field, so spreading, `Object.entries`, `JSON.stringify` and
@@ -34,12 +40,6 @@ const SECRET_FIELDS = new Set(['clientSecret', 'grantToken', 'refreshToken', 'ac
  * Every string (the user name included) must be well-formed UTF-16 without NUL, the rule every store
  * persists by (see storable-string.ts); anything else throws TokenStoreError INVALID_ARGUMENT.
  */
-/**
- * A record fromRecord() has already validated, handed to the constructor it calls next (synchronously),
- * so a token read from a store is checked once instead of being converted to an init and back.
- */
-let validatedRecord: TokenRecord | undefined;
-
 export class OAuthToken {
   readonly #record: Readonly<TokenRecord>;
 

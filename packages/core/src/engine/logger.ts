@@ -60,12 +60,12 @@ function formatFields(fields: LogFields | undefined): string {
   return text;
 }
 
+const MAX_SECRETS = 1024;
+
 /**
  * The logger the engine writes to: scrubs every message and string field against the secrets it is
  * told about, and never lets a throwing logger break a refresh.
  */
-const MAX_SECRETS = 1024;
-
 export class SafeLogger implements Logger {
   readonly #target: Logger;
   readonly #secrets = new Set<string>();
