@@ -1,12 +1,20 @@
-import type * as Vitest from 'vitest';
 import type { TokenStore } from '@tokenstore/core';
 
 /**
  * The part of the caller's `import * as vitest from 'vitest'` the suite uses. The suite never imports
  * vitest itself: it registers its tests through the caller's copy, so it runs under whatever vitest
  * (and vitest config) the store's own test run uses.
+ *
+ * Declared structurally, without importing vitest's types: vitest's types are ESM-only, and a
+ * CommonJS consumer (module node16) would get TS1479 from a .d.cts that imports them.
  */
-export type VitestApi = Pick<typeof Vitest, 'describe' | 'it' | 'expect'>;
+export interface VitestApi {
+  // Loose on purpose: vitest's overloaded signatures must be assignable in every vitest 4 version.
+  describe: (name: string, ...rest: any[]) => unknown;
+  it: ((name: string, ...rest: any[]) => unknown) & { skip: (name: string, ...rest: any[]) => unknown };
+  /** vitest's `expect` (the suite calls it as `expect(value, message)` and uses its matchers). */
+  expect: (...args: any[]) => unknown;
+}
 
 /** How the suite gets hold of the store under test. */
 export interface ConformanceOptions {

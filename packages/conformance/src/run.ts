@@ -1,3 +1,4 @@
+import type { ExpectStatic } from 'vitest';
 import { ALL_CASES } from './cases/index.js';
 import type { ConformanceTestInfo } from './conformance-case.js';
 import { DEFAULT_TIMEOUT_MS, type ConformanceOptions, type VitestApi, assertConformanceOptions, validateSkips } from './options.js';
@@ -51,7 +52,7 @@ export function runTokenStoreConformance(vitest: VitestApi, options: Conformance
         vitest.it.skip(`${title} (skipped: ${reason})`, () => {});
         continue;
       }
-      vitest.it(title, { timeout }, (context: TestContextLike) => runCase(c, options, context, vitest.expect, prefix));
+      vitest.it(title, { timeout }, (context: TestContextLike) => runCase(c, options, context, vitest.expect as unknown as ExpectStatic, prefix));
     }
   });
 }
