@@ -1,4 +1,4 @@
-import { isTokenStoreError, type TokenStoreError } from '@tokenstore/core';
+import { isTokenStoreError, type TokenStoreError, type TokenStoreErrorCode } from '@tokenstore/core';
 import { expect } from 'vitest';
 
 /** The TokenStoreError `promise` rejects with; fails the test on anything else. */
@@ -14,7 +14,7 @@ export async function rejection(promise: Promise<unknown>): Promise<TokenStoreEr
 }
 
 /** Awaits `promise` (or calls `fn`, which may throw) and expects a TokenStoreError with `code`. */
-export async function rejectsWith(promise: Promise<unknown> | (() => unknown), code: string): Promise<Error> {
+export async function rejectsWith(promise: Promise<unknown> | (() => unknown), code: TokenStoreErrorCode): Promise<Error> {
   try {
     await (typeof promise === 'function' ? promise() : promise);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import { TokenStoreError, isTokenStoreError, type StoreErrorCode } from '@tokenstore/core';
 
 /**
  * Maps a better-sqlite3 error to a TokenStoreError with a stable code. The driver error stays as
@@ -39,7 +39,7 @@ function sqliteCode(error: unknown): string | undefined {
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
 }
 
-function codeFor(code: string): string {
+function codeFor(code: string): StoreErrorCode {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'STORE_CONFLICT';
   // BUSY: another connection held the write lock for longer than busy_timeout. LOCKED: a conflict
   // inside this connection's shared cache. Both go away when the other side finishes: retryable.

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { emptyRecord, type TokenRecord, OAuthToken } from '@tokenstore/core/store-kit';
+import { emptyRecord, type TokenRecord, type TokenStoreErrorCode, OAuthToken } from '@tokenstore/core/store-kit';
 import { rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLiteStore } from '../src/index.js';
@@ -34,7 +34,7 @@ function snapshot(): Record<string, string> {
 }
 
 describe('a refused database file is left byte for byte as it was (no WAL switch, no -wal file)', () => {
-  const refused: [string, (db: BetterSqlite3.Database) => void, string, RegExp][] = [
+  const refused: [string, (db: BetterSqlite3.Database) => void, TokenStoreErrorCode, RegExp][] = [
     ['a newer user_version', (db) => db.pragma('user_version = 7'), 'STORE_FAILURE', /schema version 7 is newer/],
     [
       "a foreign table named like ours (the Zoho SDKs' oauthtoken)",
