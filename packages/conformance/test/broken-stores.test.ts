@@ -57,6 +57,16 @@ describe('the suite against deliberately broken stores', () => {
     });
   }
 
+  it('every failure names its case id and rule, then what was expected (no unshipped source needed)', () => {
+    const failures = [...byStore.values()].flat().filter((r) => r.status === 'failed');
+    expect(failures.length).toBeGreaterThan(0);
+    const unnamed = failures.filter((r) => {
+      const id = testIdOf(r.title);
+      return !(r.failureMessages[0] ?? '').includes(`[${id}] rule: `) || !/expected|must/i.test(r.failureMessages[0] ?? '');
+    });
+    expect(unnamed.map((r) => `${r.title}: ${(r.failureMessages[0] ?? '').slice(0, 200)}`)).toEqual([]);
+  });
+
   it('at least 12 broken stores are checked', () => {
     expect(Object.keys(FLAWS).length).toBeGreaterThanOrEqual(12);
   });

@@ -60,10 +60,6 @@ export const FLAWS = {
     does: 'an instance answers re-acquire by an owner it granted a lease to from memory (true, without checking or extending the shared lease)',
     mustFail: ['lock.renewal-extends', 'lock.stalled-holder'],
   },
-  'lock-renew-from-start': {
-    does: 'a renewal sets the expiry to the first acquire + ttl (a lease row whose expiry is computed from its created_at): heartbeat renewals stop extending it',
-    mustFail: ['lock.heartbeat-keeps-lease'],
-  },
   'lock-renew-forever': { does: 'a renewal makes the lease permanent (the expiry column cleared on update)', mustFail: ['lock.renewed-lease-expires'] },
   'lock-ttl-unchecked': { does: 'acquire takes any ttl (0, NaN, a string) and writes a lease with it', mustFail: ['lock.ttl.invalid'] },
   'lock-ttl-overflow': { does: 'a huge ttl fails with STORE_FAILURE (now + ttl overflows the expiry column) instead of being clamped', mustFail: ['lock.ttl.huge'] },
@@ -86,7 +82,7 @@ export class SharedData {
   readonly rows = new Map<number, { json: string; record: TokenRecord }>();
   nextRow = 1;
   counter = 0;
-  readonly leases = new Map<string, { owner: string; expiresAt: number; startedAt?: number }>();
+  readonly leases = new Map<string, { owner: string; expiresAt: number }>();
 }
 
 const IDENTIFIERS = ['id', 'userName', 'grantToken', 'refreshToken', 'accessToken'] as const;
@@ -342,12 +338,8 @@ export class ConfigurableStore implements TokenStore {
       if (held) return false;
       const renewal = lease !== undefined && lease.owner === owner && lease.expiresAt > now;
       if (renewal && this.#flaw === 'lock-renew-no-extend') return true;
-      const startedAt = renewal ? (lease.startedAt ?? now) : now;
-      const expiresAt =
-        this.#flaw === 'lock-never-expires' || (renewal && this.#flaw === 'lock-renew-forever')
-          ? Number.POSITIVE_INFINITY
-          : (this.#flaw === 'lock-renew-from-start' ? startedAt : now) + ttlMs;
-      this.#data.leases.set(k, { owner, expiresAt, startedAt });
+      const expiresAt = this.#flaw === 'lock-never-expires' || (renewal && this.#flaw === 'lock-renew-forever') ? Number.POSITIVE_INFINITY : now + ttlMs;
+      this.#data.leases.set(k, { owner, expiresAt });
       this.#granted.add(`${k}\0${owner}`);
       return true;
     };
