@@ -3,4 +3,4 @@ import { packageConfig } from '../../tsup.base';
 // shims: the CLI finds the suite next to itself through import.meta.url, also in the CJS build.
 // No source maps: they point failure stacks at src/cases/*.ts, which does not ship; failures name their
 // case id and rule in the message instead.
-export default packageConfig(['src/index.ts', 'src/cli.ts'], { shims: true, sourcemap: false });
+export default packageConfig(['src/index.ts', 'src/cli.ts', 'src/durability/durability-worker.ts'], { shims: true, sourcemap: false });

@@ -1,0 +1,43 @@
+import type { TokenStore } from '@tokenstore/core';
+
+/**
+ * The part of a conformance module that the durability suite needs: a store that several processes
+ * can open by name. Child processes import the same module (so it must be plain JavaScript: .mjs, .js
+ * or .cjs) and call `openStore(location)`.
+ */
+export interface DurabilityOptions {
+  /** A new, empty location (a file path, a table name...) that `openStore` opens in any process. */
+  createLocation(): Promise<string> | string;
+  /** Opens a store on `location`, in this process or in a child process. */
+  openStore(location: string): Promise<TokenStore> | TokenStore;
+  /** Removes what `createLocation` made, after the test. */
+  destroyLocation?(location: string): Promise<void> | void;
+  /** Durability tests to skip, by id, each with a non-empty reason. Unknown ids throw (typo protection). */
+  skip?: Readonly<Record<string, string>>;
+}
+
+/** How `runDurabilitySuite` is called. */
+export interface DurabilitySuiteOptions {
+  /** Absolute path (or file URL) of the conformance module; its default export has a `durability` part. */
+  module: string;
+  /** SIGKILLs of the crash test (default 20). */
+  kills?: number;
+  /** Processes racing in the multi-process tests (default 4). */
+  processes?: number;
+  /** Per-test timeout in ms (default 120 000). */
+  timeoutMs?: number;
+}
+
+export function durabilityOf(options: unknown): DurabilityOptions {
+  const durability = (options as { durability?: unknown } | null)?.durability as Partial<DurabilityOptions> | undefined;
+  if (durability === undefined || typeof durability !== 'object' || durability === null) {
+    throw new TypeError('runDurabilitySuite: the conformance module has no `durability` part ({ createLocation, openStore })');
+  }
+  for (const key of ['createLocation', 'openStore'] as const) {
+    if (typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function`);
+  }
+  if (durability.destroyLocation !== undefined && typeof durability.destroyLocation !== 'function') {
+    throw new TypeError('runDurabilitySuite: durability.destroyLocation must be a function when given');
+  }
+  return durability as DurabilityOptions;
+}

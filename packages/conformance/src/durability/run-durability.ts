@@ -1,0 +1,140 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { OAuthToken, type TokenStore } from '@tokenstore/core';
+import type { ExpectStatic } from 'vitest';
+import { resolveConformanceOptions, validateSkips, type VitestApi } from '../options.js';
+import { runChild, startChild } from './child-process.js';
+import { durabilityOf, type DurabilityOptions, type DurabilitySuiteOptions } from './durability-options.js';
+import { crashToken, HOT_USER, hotToken } from './durability-tokens.js';
+
+/** The durability tests, by stable id (for `durability.skip`). */
+export const DURABILITY_TESTS = Object.freeze({
+  'durability.crash.acknowledged-saves-survive': 'SIGKILLed during saves, again and again: the store still opens, holds every save that had returned (byte for byte), no duplicate id or user, and the hot record never goes backwards',
+  'durability.processes.no-lost-update': 'several processes saving distinct tokens into one store: every token is there',
+  'durability.processes.one-record-per-user': 'several processes saving one new user at the same moment: exactly one record, one id',
+  'durability.processes.one-lease-holder': 'several processes asking for one lease at the same moment: exactly one gets it',
+} as const);
+export type DurabilityTestId = keyof typeof DURABILITY_TESTS;
+export const durabilityTestIds: readonly string[] = Object.freeze(Object.keys(DURABILITY_TESTS));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** dist/durability/durability-worker.js, below this bundle (tsup shims import.meta.url in the CJS build). */
+function workerScript(): string {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'durability', 'durability-worker.js');
+  if (!existsSync(script)) throw new Error(`runDurabilitySuite: ${script} is missing; is @tokenstore/conformance built?`);
+  return script;
+}
+
+/**
+ * Registers the opt-in durability suite: child processes (node, importing your conformance module)
+ * save into one store while the suite SIGKILLs them or races them. The module's default export needs a
+ * `durability` part ({ createLocation, openStore }, see DurabilityOptions) and must be plain JavaScript.
+ *
+ * ```ts
+ * import * as vitest from 'vitest';
+ * await runDurabilitySuite(vitest, { module: fileURLToPath(new URL('./store.conformance.mjs', import.meta.url)) });
+ * ```
+ */
+export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySuiteOptions): Promise<void> {
+  if (typeof suite?.module !== 'string' || suite.module === '') throw new TypeError('runDurabilitySuite: options.module must be the path of the conformance module');
+  const moduleUrl = suite.module.startsWith('file:') ? suite.module : pathToFileURL(suite.module).href;
+  const options = await resolveConformanceOptions(await import(moduleUrl));
+  const durability = durabilityOf(options);
+  const skips = validateSkips(durability.skip, durabilityTestIds);
+  const kills = suite.kills ?? 20;
+  const processes = suite.processes ?? 4;
+  const timeout = suite.timeoutMs ?? 120_000;
+  const expect = vitest.expect as unknown as ExpectStatic;
+  const script = workerScript();
+  const worker = (args: string[]) => [moduleUrl, ...args];
+
+  const test = (id: DurabilityTestId, body: (location: string) => Promise<void>) => {
+    const title = `[${id}] ${DURABILITY_TESTS[id]}`;
+    const reason = skips.get(id);
+    if (reason !== undefined) return vitest.it.skip(`${title} (skipped: ${reason})`, () => {});
+    vitest.it(title, { timeout }, async () => {
+      const location = await durability.createLocation();
+      try {
+        await body(location);
+      } finally {
+        await durability.destroyLocation?.(location);
+      }
+    });
+  };
+  const withStore = async <T>(location: string, use: (store: TokenStore) => Promise<T>): Promise<T> => {
+    const store = await durability.openStore(location);
+    try {
+      return await use(store);
+    } finally {
+      await store.close?.();
+    }
+  };
+
+  vitest.describe(`tokenstore durability: ${options.name}`, () => {
+    test('durability.crash.acknowledged-saves-survive', async (location) => {
+      const expected = new Map<string, ReturnType<typeof crashToken>>();
+      let hotFloor = -1;
+      for (let run = 0; run < kills; run++) {
+        const child = startChild(script, worker(['save-loop', location, String(run)]), `save-loop run ${run}`);
+        // One run in five is killed during start-up (run 0: on a fresh location), the others at a random
+        // point after their first save returned.
+        if (run % 5 === 0) await sleep(Math.random() * 80);
+        else {
+          await child.waitFor((line) => line.startsWith('N '));
+          await sleep(Math.random() * 100);
+        }
+        child.child.kill('SIGKILL');
+        const { signal } = await child.exited;
+        expect(signal, `[durability.crash] run ${run} ended on its own: ${child.stderr()}`).toBe('SIGKILL');
+        for (const line of child.lines) {
+          const [kind, n] = line.split(' ');
+          if (kind === 'N') {
+            const token = crashToken(run, Number(n));
+            expected.set(token.id, token);
+          } else if (kind === 'H') hotFloor = Math.max(hotFloor, hotToken(run, Number(n)).expiresAt);
+        }
+        await withStore(location, async (store) => {
+          const tokens = await store.getTokens();
+          const ids = tokens.map((t) => t.id);
+          const users = tokens.flatMap((t) => (t.userSignature?.name === undefined ? [] : [t.userSignature.name]));
+          expect(new Set(ids).size, `[durability.crash] run ${run}: duplicate id after a kill`).toBe(ids.length);
+          expect(new Set(users).size, `[durability.crash] run ${run}: duplicate user after a kill`).toBe(users.length);
+          const stored = new Map(tokens.map((t) => [t.id, t]));
+          for (const [id, token] of expected) {
+            const found = stored.get(id);
+            expect(found, `[durability.crash] run ${run}: token ${id} was saved (acknowledged) before a kill but is missing`).toBeDefined();
+            expect(found!.toRecord(), `[durability.crash] run ${run}: token ${id} differs from what was saved`).toEqual(new OAuthToken(token).toRecord());
+          }
+          const hot = await store.findToken(new OAuthToken({ userSignature: { name: HOT_USER } }));
+          if (hotFloor >= 0) expect(hot?.expiresAt ?? -1, `[durability.crash] run ${run}: the hot record went backwards`).toBeGreaterThanOrEqual(hotFloor);
+        });
+      }
+      expect(expected.size, '[durability.crash] every run killed after its first save saved one').toBeGreaterThanOrEqual(kills - Math.ceil(kills / 5));
+    });
+
+    test('durability.processes.no-lost-update', async (location) => {
+      await Promise.all(Array.from({ length: processes }, (_, p) => runChild(script, worker(['save-many', location, `p${p}`, '20']))));
+      const names = await withStore(location, async (store) => (await store.getTokens()).map((t) => t.userSignature?.name).sort());
+      const want = Array.from({ length: processes }, (_, p) => Array.from({ length: 20 }, (_, i) => `p${p}-${i}`)).flat().sort();
+      expect(names, '[durability.processes.no-lost-update] every token each process saved').toEqual(want);
+    });
+
+    test('durability.processes.one-record-per-user', async (location) => {
+      await withStore(location, async () => {}); // created before the race, so the race is about the record
+      const at = String(Date.now() + 800);
+      const outputs = await Promise.all(Array.from({ length: processes }, () => runChild(script, worker(['save-same', location, 'shared-user', at]))));
+      expect(new Set(outputs.flatMap((lines) => (lines[0] ?? '').split(' '))).size, '[durability.processes.one-record-per-user] every save got the one id').toBe(1);
+      const tokens = await withStore(location, (store) => store.getTokens());
+      expect(tokens, '[durability.processes.one-record-per-user] exactly one record').toHaveLength(1);
+    });
+
+    test('durability.processes.one-lease-holder', async (location) => {
+      await withStore(location, async () => {});
+      const at = String(Date.now() + 800);
+      const outputs = await Promise.all(Array.from({ length: processes + 2 }, (_, p) => runChild(script, worker(['lease', location, `owner-${p}`, at]))));
+      expect(outputs.map((lines) => lines[0]).filter((l) => l === 'true'), '[durability.processes.one-lease-holder] granted once').toHaveLength(1);
+    });
+  });
+}
