@@ -3,7 +3,7 @@
  *
  *   durability-worker.js <module file URL> MODE <location> ...
  *     save-loop <location> <run>          save crash tokens forever, printing "N i" / "H i" after each save returned
- *     save-many <location> <tag> <count>  save <count> distinct tokens, print "done"
+ *     save-many <location> <tag> <count> <at>  at time <at>, save <count> distinct tokens, print "done"
  *     save-same <location> <user> <at>    at time <at>, save one new user's token 5 times at once, print the ids
  *     lease <location> <owner> <at>       at time <at>, try to acquire lease "k", print "true"/"false"
  */
@@ -13,7 +13,7 @@ import { resolveConformanceOptions } from '../options.js';
 import { durabilityOf } from './durability-options.js';
 import { crashToken, hotToken } from './durability-tokens.js';
 
-const [moduleUrl, mode, location, a, b] = process.argv.slice(2) as [string, string, string, string, string];
+const [moduleUrl, mode, location, a, b, c] = process.argv.slice(2) as [string, string, string, string, string, string];
 
 // No top-level await: the package's CJS build bundles this entry too.
 async function main(): Promise<void> {
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
       say(`H ${i}`);
     }
   } else if (mode === 'save-many') {
+    // A shared start, so the processes' saves overlap however slowly each one starts.
+    await waitUntil(Number(c));
     for (let i = 0; i < Number(b); i++) {
       await store.saveToken(new OAuthToken({ userSignature: { name: `${a}-${i}` }, clientId: 'c', accessToken: `${a}-${i}` }));
     }

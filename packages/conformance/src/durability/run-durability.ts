@@ -115,7 +115,9 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
     });
 
     test('durability.processes.no-lost-update', async (location) => {
-      await Promise.all(Array.from({ length: processes }, (_, p) => runChild(script, worker(['save-many', location, `p${p}`, '20']))));
+      await withStore(location, async () => {});
+      const at = String(Date.now() + 800);
+      await Promise.all(Array.from({ length: processes }, (_, p) => runChild(script, worker(['save-many', location, `p${p}`, '20', at]))));
       const names = await withStore(location, async (store) => (await store.getTokens()).map((t) => t.userSignature?.name).sort());
       const want = Array.from({ length: processes }, (_, p) => Array.from({ length: 20 }, (_, i) => `p${p}-${i}`)).flat().sort();
       expect(names, '[durability.processes.no-lost-update] every token each process saved').toEqual(want);
