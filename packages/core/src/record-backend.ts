@@ -1,3 +1,4 @@
+import type { StoreDiagnostics } from './store-diagnostics.js';
 import type { LookupField, TokenRecord } from './token-record.js';
 import type { RefreshLock } from './token-store.js';
 
@@ -52,6 +53,15 @@ export interface RecordBackend {
    * and its write separately): the kit's ordinary path is always correct.
    */
   replaceIfSelectable?(record: TokenRecord): Promise<boolean>;
+  /**
+   * Optional bulk insert for `putRecords` (migrations): inserts every record (each has an id; the kit
+   * validated them and no id or user name repeats in the batch), or throws STORE_CONFLICT when an id
+   * or user name is taken. Best in one step (one transaction, one multi-row statement, one file write);
+   * after a conflict some records may be in, which the kit's per-record fallback copies idempotently.
+   */
+  insertMany?(records: readonly TokenRecord[]): Promise<void>;
+  /** Optional: facts about the store's health (schema version, unindexed lookups, file modes); changes nothing. */
+  diagnose?(): Promise<Omit<StoreDiagnostics, 'store'>>;
   delete(id: string): Promise<void>;
   list(): Promise<readonly TokenRecord[]>;
   clear(): Promise<void>;

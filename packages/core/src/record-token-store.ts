@@ -2,9 +2,11 @@ import { TokenStoreError, isTokenStoreError } from './errors.js';
 import { findMatch, isBlank } from './matching.js';
 import { OAuthToken } from './oauth-token.js';
 import { leaseTtl } from './lease-ttl.js';
+import { putRecords } from './put-records.js';
 import type { RecordBackend } from './record-backend.js';
 import { recordOfToken } from './record-validation.js';
 import { assertStorableString } from './storable-string.js';
+import type { StoreDiagnostics } from './store-diagnostics.js';
 import { generateTokenId } from './token-id.js';
 import type { TokenRecord } from './token-record.js';
 import type { RefreshLock, TokenStore } from './token-store.js';
@@ -127,6 +129,16 @@ export class RecordTokenStore implements TokenStore {
 
   async deleteTokens(): Promise<void> {
     return this.#run('deleteTokens', () => this.#backend.clear());
+  }
+
+  /** Copies records by id, exactly (migrations, bulk loads; no matching by user or token): see put-records.ts. */
+  async putRecords(records: readonly TokenRecord[]): Promise<void> {
+    return this.#run('putRecords', () => putRecords(this.#backend, records, this.#name));
+  }
+
+  /** Facts about the store's health (schema version, unindexed lookups, file modes); changes nothing. */
+  async diagnose(): Promise<StoreDiagnostics> {
+    return this.#run('diagnose', async () => ({ ...(await this.#backend.diagnose?.()), store: this.#name }));
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,8 @@ export {
 export { recordFromColumns } from './record-columns.js';
 export type { RecordBackend } from './record-backend.js';
 export { RecordTokenStore } from './record-token-store.js';
+export { putRecords } from './put-records.js';
+export type { StoreDiagnostics, FileDiagnostics } from './store-diagnostics.js';
 export { RecordIndex } from './record-index.js';
 export { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules } from './driver-errors.js';
 export { RetriedOnce } from './retried-once.js';

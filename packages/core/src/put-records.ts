@@ -1,0 +1,91 @@
+import { TokenStoreError, isTokenStoreError } from './errors.js';
+import { isBlank } from './matching.js';
+import type { RecordBackend } from './record-backend.js';
+import { validateRecord } from './record-validation.js';
+import type { TokenRecord } from './token-record.js';
+
+/** How many times one record's copy re-reads after losing a race (a concurrent insert or rebind). */
+const PUT_ATTEMPTS = 8;
+/** Records copied one by one at once when the bulk insert is missing or refused (hides round trips). */
+const FALLBACK_CONCURRENCY = 16;
+
+/**
+ * Copies records into a backend by id, exactly (what `tokenstore migrate` needs, and any bulk load):
+ * a record whose id exists is replaced field for field, every other one is inserted. There is no
+ * matching by user or token value, so records a save would merge (an unbound record sharing a refresh
+ * token with a bound one) stay as separate as they were in the source.
+ *
+ * Before anything is written, every record is validated (`validateRecord`), must carry an id, and the
+ * batch may hold an id or a user name only once: a bad batch writes nothing (INVALID_ARGUMENT).
+ *
+ * Fast path: the backend's optional `insertMany` (one transaction, one multi-row statement, one file
+ * write). When it reports STORE_CONFLICT (some ids are there already, as on a rerun after a crash),
+ * some records of the batch may be in; each record is then copied on its own, which is idempotent:
+ * a record already there is replaced by itself. A user name owned by another id in the target is
+ * STORE_CONFLICT naming both ids (ids are not secret; user names and token values are never named).
+ */
+export async function putRecords(backend: RecordBackend, input: readonly TokenRecord[], name: string): Promise<void> {
+  const records = validateBatch(input, name);
+  if (records.length === 0) return;
+  if (backend.insertMany) {
+    try {
+      await backend.insertMany(records);
+      return;
+    } catch (error) {
+      if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < records.length) await putRecord(backend, records[next++] as TokenRecord, name);
+  };
+  await Promise.all(Array.from({ length: Math.min(FALLBACK_CONCURRENCY, records.length) }, worker));
+}
+
+function validateBatch(input: readonly TokenRecord[], name: string): TokenRecord[] {
+  if (!Array.isArray(input)) throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords takes an array of records`);
+  const ids = new Set<string>();
+  const owners = new Map<string, string>();
+  return input.map((raw, index) => {
+    const record = validateRecord(raw);
+    if (isBlank(record.id)) throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords: record ${index} has no id (records are copied by id)`);
+    const id = record.id;
+    if (ids.has(id)) throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords: id ${id} is in the batch twice`);
+    ids.add(id);
+    if (record.userName !== null) {
+      const other = owners.get(record.userName);
+      if (other !== undefined) throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords: records ${other} and ${id} have the same user name`);
+      owners.set(record.userName, id);
+    }
+    return record;
+  });
+}
+
+/** One record by id: replace with the owner compare-and-swap if the id is there, else insert; re-read on a lost race. */
+async function putRecord(backend: RecordBackend, record: TokenRecord, name: string): Promise<void> {
+  const id = record.id as string;
+  for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
+    const [existing] = await backend.findBy('id', id);
+    try {
+      if (existing === undefined) {
+        await backend.insert(record);
+        return;
+      }
+      // The owner as read: a concurrent rebind makes this write nothing, and the next attempt re-reads.
+      if (await backend.replace(id, record, existing.userName)) return;
+    } catch (error) {
+      if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+      await throwIfUserOwnedElsewhere(backend, record, name, error);
+      // Otherwise the id itself was inserted meanwhile: re-read and replace it.
+    }
+  }
+  throw new TokenStoreError('STORE_CONFLICT', `${name}: putRecords: record ${id} kept changing while it was copied`);
+}
+
+async function throwIfUserOwnedElsewhere(backend: RecordBackend, record: TokenRecord, name: string, cause: unknown): Promise<void> {
+  if (record.userName === null) return;
+  const owner = (await backend.findBy('userName', record.userName)).find((r) => r.id !== record.id);
+  if (owner !== undefined) {
+    throw new TokenStoreError('STORE_CONFLICT', `${name}: putRecords: the user of record ${record.id} already owns record ${owner.id} in this store`, { cause });
+  }
+}
