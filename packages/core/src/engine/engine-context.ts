@@ -3,6 +3,7 @@ import type { OAuthToken } from '../oauth-token.js';
 import type { Clock } from '../clock.js';
 import type { TokenStore } from '../token-store.js';
 import type { TokenEvents, TokenRefreshedEvent } from './events.js';
+import type { LeaseReleases } from './lease-releases.js';
 import type { SafeLogger } from './logger.js';
 import type { TokenPersistError } from './oauth-errors.js';
 import type { ResolvedRefreshOptions } from './refresh-options.js';
@@ -14,6 +15,8 @@ export interface EngineContext {
   readonly store: TokenStore;
   readonly client: TokenEndpointClient;
   readonly registry: RefreshRegistry;
+  /** Lease releases still on their way (a refresh does not wait for its own). */
+  readonly releases: LeaseReleases;
   /** Client credentials (RFC 6749 4.4): every token is requested for the client itself, again on each expiry. */
   readonly clientCredentials?: boolean;
   readonly logger: SafeLogger;
@@ -31,7 +34,7 @@ export interface FlightResult {
   /** Known when the token came from the server in this flight. */
   lifetimeMs: number | undefined;
   persistError: TokenPersistError | undefined;
-  /** Set when this flight saved a token from the server: emitted once the lease is released. */
+  /** Set when this flight saved a token from the server: emitted once the lease is given back (released in the background, or kept). */
   refreshed?: TokenRefreshedEvent;
 }
 

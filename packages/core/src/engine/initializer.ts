@@ -16,6 +16,7 @@ import { TokenEvents, type TokenEventListener, type TokenEventName, type TokenHo
 import { SafeLogger, type Logger } from './logger.js';
 import { OAuthErrorCode } from './oauth-errors.js';
 import type { EngineContext } from './engine-context.js';
+import { LeaseReleases } from './lease-releases.js';
 import { RefreshEngine } from './refresh-engine.js';
 import { resolveRefreshOptions, type RefreshOptions } from './refresh-options.js';
 import { createRefreshRegistry, type RefreshRegistry } from './single-flight.js';
@@ -101,6 +102,7 @@ export class Initializer {
       store,
       client: new TokenEndpointClient({ environment, fetch, timeoutMs: refresh.timeoutMs, clock }),
       registry: options.registry ?? createRefreshRegistry(),
+      releases: new LeaseReleases(),
       logger,
       events: new TokenEvents(logger, options.hooks),
       options: refresh,

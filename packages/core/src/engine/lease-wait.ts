@@ -1,7 +1,7 @@
 /**
  * Holding the store's refresh lease around a piece of work: take it (waiting, with jittered backoff,
- * while another process holds it, up to lockWaitMs), run the work, give it back. Without a lock in
- * the store the work just runs.
+ * while another process holds it, up to lockWaitMs), run the work, give it back (in the background
+ * when asked: see LeaseReleases). Without a lock in the store the work just runs.
  */
 import { randomUUID } from 'node:crypto';
 import { isTokenStoreError } from '../errors.js';
@@ -18,6 +18,12 @@ export interface LeaseHandover {
   inherited?: RefreshLease | undefined;
   /** Asked after the work, whatever its outcome: true when it took the lease over (it is not released). */
   keep?: (lease: RefreshLease) => boolean;
+  /**
+   * Resolve with the work's result as soon as it is done, and give the lease back in the background
+   * (a failed release is logged: the lease expires by itself). The work's outcome is settled by then
+   * (a refresh's token is saved), so nothing the caller gets depends on the release.
+   */
+  releaseInBackground?: boolean;
 }
 
 /**
@@ -43,6 +49,7 @@ export async function withLease<T>(
     lease = undefined;
   }
   if (!lease) {
+    await ctx.releases.settled(leaseKey); // our own previous lease on this key, still being given back
     lease = new RefreshLease(lock, leaseKey, randomUUID(), ctx.options.lockTtlMs, ctx.clock);
     const early = await acquire(ctx, lease, subject, whileWaiting);
     if (early !== undefined) return early;
@@ -50,7 +57,11 @@ export async function withLease<T>(
   try {
     return await body(lease);
   } finally {
-    if (!handover.keep?.(lease)) await release(ctx, lease);
+    if (!handover.keep?.(lease)) {
+      const releasing = release(ctx, lease);
+      ctx.releases.track(leaseKey, releasing);
+      if (!handover.releaseInBackground) await releasing;
+    }
   }
 }
 

@@ -11,8 +11,8 @@
  * 4. under the lease, the decision (refresh-decision.ts): save a pending token first (pending-save.ts),
  *    adopt a token another process refreshed, else refresh or exchange the grant token through the
  *    retry loop (request-retries.ts), recovering from invalid_grant and a lost lease;
- * 5. the response becomes a saved token (token-save.ts); the lease is released; only then
- *    `tokenRefreshed` is emitted.
+ * 5. the response becomes a saved token (token-save.ts); `tokenRefreshed` is emitted and the caller
+ *    gets the token while the lease is given back in the background (lease-releases.ts).
  *
  * The configured token is resolved against the store once, in `load` (configured-token.ts).
  */
@@ -108,9 +108,13 @@ export class RefreshEngine {
     return this.#held.pending.flush();
   }
 
-  /** Flushes, and gives back a lease kept for a pending save whatever the outcome. */
-  close(): Promise<void> {
-    return this.#held.pending.close();
+  /** Flushes, and gives back a lease kept for a pending save whatever the outcome; waits for releases on their way. */
+  async close(): Promise<void> {
+    try {
+      await this.#held.pending.close();
+    } finally {
+      await this.#ctx.releases.allSettled();
+    }
   }
 
   /** One flight per key; this engine adopts its result whether it ran the flight or joined it. */
@@ -138,6 +142,8 @@ export class RefreshEngine {
         () => refreshedElsewhere(held, rejected),
         {
           inherited: held.pending.takeLease(),
+          // The token is saved by now: the caller need not wait for the store to take the lease back.
+          releaseInBackground: true,
           // A token only this memory holds keeps the lease until its save lands (see PendingSave).
           keep: (lease) => {
             if (held.pending.token === undefined) return false;
@@ -148,7 +154,7 @@ export class RefreshEngine {
       );
       // Adopted (also when found while waiting) before the events, so a listener gets this token.
       held.adopt(result);
-      // After the lease is released (withLease returned): listeners may take their time.
+      // After the save (withLease returned, the lease being given back): a listener sees the stored token.
       if (result.refreshed) events.emit('tokenRefreshed', result.refreshed);
       if (result.persistError) {
         events.emit('refreshFailed', { error: result.persistError, tokenId: before.id, userName: before.userSignature?.name });

@@ -8,9 +8,17 @@
  * acquire). A renewal that answers false, or one that only succeeds after that point, means a
  * successor may have held the lease meanwhile (and may be refreshing, or may have come and gone): the
  * lease is then lost for good, and the engine fences itself (no further token request, no blind save).
+ *
+ * The fence before a save (confirmForSave) costs no round trip while the last confirmed grant is
+ * recent: a grant that started less than half a ttl ago still has more than half a ttl to run, which
+ * is a stronger margin than a renewal answered just before the save gives (ttl minus its round trip,
+ * however slow). Only when the heartbeat fell behind (its renewals failing or slow) is a renewal made.
  */
 import type { Clock } from '../clock.js';
 import type { RefreshLock } from '../token-store.js';
+
+/** A save needs no renewal while the last confirmed grant is younger than this share of the ttl. */
+const FRESH_GRANT_SHARE = 1 / 2;
 
 export class RefreshLease {
   readonly key: string;
@@ -20,6 +28,8 @@ export class RefreshLease {
   readonly #clock: Clock;
   /** Until when (this process's clock) the last successful acquire holds the lease. */
   #validUntil = 0;
+  /** When the acquire that set #validUntil started (this process's clock). */
+  #grantedAt = 0;
   #lost = false;
   /** Stops the heartbeat, while it runs. */
   #stopBeating: (() => void) | undefined;
@@ -40,7 +50,7 @@ export class RefreshLease {
   async tryAcquire(): Promise<boolean> {
     const started = this.#clock.now();
     if (!(await this.#lock.acquire(this.key, this.owner, this.#ttlMs))) return false;
-    this.#validUntil = started + this.#ttlMs;
+    this.#grant(started);
     this.#startHeartbeat();
     return true;
   }
@@ -63,13 +73,28 @@ export class RefreshLease {
     } catch {
       // The store did not answer: no proof either way. The lease stays held until its last grant runs out.
       return this.held;
+    } finally {
+      if (this.#renewing === renewing) this.#renewing = undefined;
     }
     if (!granted || this.#lost || this.#clock.now() >= this.#validUntil) {
       this.#lose();
       return false;
     }
-    this.#validUntil = Math.max(this.#validUntil, started + this.#ttlMs);
+    if (started + this.#ttlMs > this.#validUntil) this.#grant(started);
     return true;
+  }
+
+  /**
+   * Whether a save may be made under this lease now. A renewal already on its way is waited for (it
+   * may be the one that reports the loss); then a grant younger than half a ttl proves the lease
+   * without a round trip, and an older one (the heartbeat fell behind) is renewed first.
+   */
+  async confirmForSave(): Promise<boolean> {
+    const renewing = this.#renewing;
+    if (renewing && this.held) await settledWithin(renewing, this.#validUntil - this.#clock.now(), this.#clock);
+    if (!this.held) return false;
+    if (this.#clock.now() - this.#grantedAt < this.#ttlMs * FRESH_GRANT_SHARE) return true;
+    return this.renew();
   }
 
   /** Stops the heartbeat and gives the lease back (only ours: the lock checks the owner). */
@@ -81,6 +106,11 @@ export class RefreshLease {
     if (this.#renewing) await settledWithin(this.#renewing, this.#ttlMs, this.#clock);
     this.#lost = true;
     await this.#lock.release(this.key, this.owner);
+  }
+
+  #grant(startedAt: number): void {
+    this.#grantedAt = startedAt;
+    this.#validUntil = startedAt + this.#ttlMs;
   }
 
   #startHeartbeat(): void {

@@ -113,7 +113,7 @@ async function saveWithRetries(ctx: EngineContext, token: OAuthToken): Promise<O
  * ours). Never drop what the server just sent, and never replace a newer token with ours.
  */
 async function newerInStore(held: HeldToken, base: OAuthToken, ours: OAuthToken, lease: RefreshLease | undefined): Promise<OAuthToken | undefined> {
-  if (!lease || (await lease.renew())) return undefined;
+  if (!lease || (await lease.confirmForSave())) return undefined;
   const { logger } = held.ctx;
   logger.warn('refresh lease lapsed before the save; re-reading the store', describe(ours));
   const stored = await held.reread().catch(() => null);
