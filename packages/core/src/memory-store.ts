@@ -24,7 +24,7 @@ export class MemoryStore extends RecordTokenStore {
 /**
  * Records by id plus one hash index per lookup field (RecordIndex), so every lookup costs O(1)
  * whatever the size; unique id and user name are enforced the way a database's unique indexes would.
- * Records are listed in the order of their last write.
+ * `list()` gives records in the order of their last write; the kit sorts them by id.
  */
 class MemoryBackend implements RecordBackend {
   readonly #index = new RecordIndex('MemoryStore');
@@ -42,7 +42,7 @@ class MemoryBackend implements RecordBackend {
     this.#index.insert(record);
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     // Check and write in one synchronous step: nothing else runs in between.
     if (!this.#index.replace(id, record, expectedUserName)) return false;
     this.#index.moveToEnd(id);

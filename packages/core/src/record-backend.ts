@@ -4,7 +4,8 @@ import type { RefreshLock } from './token-store.js';
 
 /**
  * The handful of primitives a store provides so `RecordTokenStore` can build the six contract methods
- * (matching, upsert, conflict retry, closed state) on top. Each primitive is one indexed operation.
+ * (matching, upsert, conflict retry, closed state, first-use setup, order of `getTokens()`) on top.
+ * Each primitive is one indexed operation.
  *
  * Errors: throw `TokenStoreError` with code `STORE_CONFLICT` when a write breaks the uniqueness of `id`
  * or `userName` (the kit then re-reads and retries); anything else is passed to `toStoreError`.
@@ -17,18 +18,16 @@ export interface RecordBackend {
   /**
    * Replaces every field of the record with this id; false when no such record exists any more.
    *
-   * `expectedUserName` (compare-and-swap on the owner): when given (not `undefined`), replace only if the
-   * stored record's user name is still exactly this value (`null`: the record has no user; null matches
-   * null, and only null), checked and written atomically: in the same statement (`WHERE id = ? AND
-   * user_name IS NOT DISTINCT FROM ?`) or under the store's own write lock. When it differs, write
-   * nothing and return false, as for a vanished record; the kit then re-reads and retries.
-   *
-   * The kit always passes the user name of the record it matched. A backend that ignores the argument
-   * still works, but leaves a race open: two users' saves that both match one unbound record can both
-   * replace it, and the later one silently overwrites the record the other user just adopted (a
-   * cross-user overwrite the contract forbids). Implement it.
+   * `expectedUserName` (compare-and-swap on the owner, always given: the user name of the record the kit
+   * matched): replace only if the stored record's user name is still exactly this value (`null`: the
+   * record has no user; null matches null, and only null), checked and written atomically: in the same
+   * statement (`WHERE id = ? AND user_name IS NOT DISTINCT FROM ?`) or under the store's own write lock.
+   * When it differs, write nothing and return false, as for a vanished record; the kit then re-reads
+   * and retries. There is no unchecked replace: without the check two users' saves that both match one
+   * unbound record could both replace it, the later silently overwriting the record the other just
+   * adopted (a cross-user overwrite the contract forbids).
    */
-  replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean>;
+  replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean>;
   /**
    * Optional fast path for the common save (the refresh engine's): a token that carries both its
    * record's `id` and a user name. In ONE atomic step (one statement, or under the store's own write
@@ -63,8 +62,21 @@ export interface RecordBackend {
   /** Optional: facts about the store's health (schema version, unindexed lookups, file modes); changes nothing. */
   diagnose?(): Promise<Omit<StoreDiagnostics, 'store'>>;
   delete(id: string): Promise<void>;
+  /** Every record, in any order: the kit sorts them (see `TokenStore.getTokens`). */
   list(): Promise<readonly TokenRecord[]>;
   clear(): Promise<void>;
+  /**
+   * First-use setup (a migration, index builds, connecting), run by the kit once before the first
+   * operation, lock calls included: concurrent first calls share one run, a failure is not remembered
+   * (the next call runs it again), and nothing runs it after `close()`. Must be idempotent and safe to
+   * run from several processes at once. A store whose setup can be turned off (`migrate: false`) makes
+   * it a no-op then; a store's explicit form (`migrate()`) goes through `RecordTokenStore.setUpNow`.
+   */
+  setup?(): Promise<void>;
+  /**
+   * Releases what the backend opened itself (never a pool or client the caller passed in). The kit
+   * calls it once, after any running setup settled, and rejects every operation after close itself.
+   */
   close?(): Promise<void>;
   /** Maps a driver error to a TokenStoreError (e.g. connection refused -> STORE_UNAVAILABLE). */
   toStoreError?(error: unknown, operation: string): Error;

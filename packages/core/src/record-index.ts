@@ -64,11 +64,11 @@ export class RecordIndex {
     this.#put(id, record);
   }
 
-  /** False when no record has this id, or (with `expectedUserName` given) its user name is not that one. */
-  replace(id: string, record: TokenRecord, expectedUserName?: string | null): boolean {
+  /** False when no record has this id, or its user name is not `expectedUserName` (null: unbound). */
+  replace(id: string, record: TokenRecord, expectedUserName: string | null): boolean {
     const old = this.#records.get(id);
     if (!old) return false;
-    if (expectedUserName !== undefined && old.userName !== expectedUserName) return false;
+    if (old.userName !== expectedUserName) return false;
     this.#assertUserFree(record, id);
     this.#unindex(id, old);
     this.#put(id, record);

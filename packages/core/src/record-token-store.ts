@@ -7,6 +7,7 @@ import type { RecordBackend } from './record-backend.js';
 import { recordOfToken } from './record-validation.js';
 import { assertStorableString } from './storable-string.js';
 import type { StoreDiagnostics } from './store-diagnostics.js';
+import { StoreLifecycle } from './store-lifecycle.js';
 import { generateTokenId } from './token-id.js';
 import type { TokenRecord } from './token-record.js';
 import type { RefreshLock, TokenStore } from './token-store.js';
@@ -26,17 +27,23 @@ const SAVE_ATTEMPTS = 8;
  *
  * A save carrying both an id and a user name first tries the backend's optional single-statement
  * `replaceIfSelectable` (see RecordBackend): one round trip instead of a find plus a replace.
+ *
+ * The kit also owns the backend's life (StoreLifecycle): its optional `setup` runs once before the first
+ * operation (lock calls included), there is one closed state, and `close()` closes the backend once.
+ * `getTokens()` lists records by id in UTF-16 code unit order, whatever the backend's own order.
  */
 export class RecordTokenStore implements TokenStore {
   readonly lock?: RefreshLock;
   readonly #backend: RecordBackend;
   readonly #name: string;
-  #closed = false;
-  #closing: Promise<void> | undefined;
+  readonly #lifecycle: StoreLifecycle;
 
   constructor(backend: RecordBackend, name = 'store') {
     this.#backend = backend;
     this.#name = name;
+    this.#lifecycle = new StoreLifecycle(name, backend.setup && (() => (backend.setup as () => Promise<void>).call(backend)), async () => {
+      await backend.close?.();
+    });
     const lock = backend.lock;
     if (lock) {
       this.lock = {
@@ -124,7 +131,9 @@ export class RecordTokenStore implements TokenStore {
   }
 
   async getTokens(): Promise<OAuthToken[]> {
-    return this.#run('getTokens', async () => (await this.#backend.list()).map((r) => OAuthToken.fromRecord(r)));
+    // One order for every store (not each backend's natural one), so two stores' listings can be
+    // compared side by side, e.g. to verify a migration by streaming both in the same order.
+    return this.#run('getTokens', async () => [...(await this.#backend.list())].sort(byId).map((r) => OAuthToken.fromRecord(r)));
   }
 
   async deleteTokens(): Promise<void> {
@@ -142,17 +151,27 @@ export class RecordTokenStore implements TokenStore {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#closing ??= Promise.resolve(this.#backend.close?.());
-    return this.#closing;
+    return this.#lifecycle.close();
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', `${this.#name} is closed`);
+  /**
+   * For a store's explicit form of its backend's setup (`migrate()`, `ensureIndexes()`): runs `body` now
+   * (STORE_CLOSED after close, errors mapped as an operation's); once it succeeded, the first-use
+   * setup counts as done and is not run again.
+   */
+  protected setUpNow<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    return this.#mapped(operation, () => this.#lifecycle.setUpNow(body));
   }
 
-  async #run<T>(operation: string, body: () => Promise<T>): Promise<T> {
-    this.#assertOpen();
+  /** An operation: after the first-use setup, on an open store, with errors mapped. */
+  #run<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    return this.#mapped(operation, async () => {
+      await this.#lifecycle.open();
+      return body();
+    });
+  }
+
+  async #mapped<T>(operation: string, body: () => Promise<T>): Promise<T> {
     try {
       return await body();
     } catch (error) {
@@ -161,6 +180,13 @@ export class RecordTokenStore implements TokenStore {
       throw new TokenStoreError('STORE_FAILURE', `${this.#name}: ${operation} failed`, { cause: error });
     }
   }
+}
+
+/** UTF-16 code unit order (what `<` on strings compares), the same in every JavaScript runtime and locale. */
+function byId(a: TokenRecord, b: TokenRecord): number {
+  const left = a.id ?? '';
+  const right = b.id ?? '';
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /** Ids follow the string rule: an id no store can hold would, stored lossily, name another record. */

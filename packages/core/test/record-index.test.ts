@@ -59,16 +59,16 @@ describe('RecordIndex: values shared by several records', () => {
 
   it('replace moves a record between values, and is re-indexed last under a value it keeps', () => {
     const index = new RecordIndex('TestStore', [token('a', { accessToken: 'x', refreshToken: 'r' }), token('b', { accessToken: 'x', refreshToken: 'r' })]);
-    expect(index.replace('a', token('a', { accessToken: 'y', refreshToken: 'r' }))).toBe(true);
+    expect(index.replace('a', token('a', { accessToken: 'y', refreshToken: 'r' }), null)).toBe(true);
     expect(ids(index.findBy('accessToken', 'x'))).toEqual(['b']);
     expect(ids(index.findBy('accessToken', 'y'))).toEqual(['a']);
     expect(ids(index.findBy('refreshToken', 'r'))).toEqual(['b', 'a']);
-    expect(index.replace('b', token('b', { accessToken: 'y', refreshToken: 'r' }))).toBe(true);
+    expect(index.replace('b', token('b', { accessToken: 'y', refreshToken: 'r' }), null)).toBe(true);
     expect(index.findBy('accessToken', 'x')).toEqual([]);
     expect(ids(index.findBy('accessToken', 'y'))).toEqual(['a', 'b']);
     expect(ids(index.findBy('refreshToken', 'r'))).toEqual(['a', 'b']);
     // A replace that keeps every value keeps the record findable exactly once.
-    expect(index.replace('a', token('a', { accessToken: 'y', refreshToken: 'r', scope: 's' }))).toBe(true);
+    expect(index.replace('a', token('a', { accessToken: 'y', refreshToken: 'r', scope: 's' }), null)).toBe(true);
     expect(index.findBy('accessToken', 'y').map((r) => [r.id, r.scope])).toEqual([
       ['b', null],
       ['a', 's'],
@@ -90,8 +90,8 @@ describe('RecordIndex: values shared by several records', () => {
 describe('RecordIndex: unique user names', () => {
   it('lets a record keep its own user name and refuses it to any other record', () => {
     const index = new RecordIndex('TestStore', [token('a', { userName: 'u' }), token('b')]);
-    expect(index.replace('a', token('a', { userName: 'u', accessToken: 'new' }))).toBe(true);
-    expect(() => index.replace('b', token('b', { userName: 'u' }))).toThrow(expect.objectContaining({ code: 'STORE_CONFLICT' }));
+    expect(index.replace('a', token('a', { userName: 'u', accessToken: 'new' }), 'u')).toBe(true);
+    expect(() => index.replace('b', token('b', { userName: 'u' }), null)).toThrow(expect.objectContaining({ code: 'STORE_CONFLICT' }));
     expect(() => index.insert(token('c', { userName: 'u' }))).toThrow('TestStore: user name already bound to another record');
     // A refused write changes nothing.
     expect(ids(index.findBy('userName', 'u'))).toEqual(['a']);
@@ -101,7 +101,7 @@ describe('RecordIndex: unique user names', () => {
 
   it('frees a user name when its record lets go of it', () => {
     const index = new RecordIndex('TestStore', [token('a', { userName: 'u' })]);
-    index.replace('a', token('a', { userName: 'v' }));
+    index.replace('a', token('a', { userName: 'v' }), 'u');
     index.insert(token('b', { userName: 'u' }));
     index.delete('a');
     index.insert(token('c', { userName: 'v' }));
@@ -133,9 +133,9 @@ class SetPerValueIndex {
     this.#put(id, record);
   }
 
-  replace(id: string, record: TokenRecord, expectedUserName?: string | null): boolean {
+  replace(id: string, record: TokenRecord, expectedUserName: string | null): boolean {
     const old = this.records.get(id);
-    if (!old || (expectedUserName !== undefined && old.userName !== expectedUserName)) return false;
+    if (!old || old.userName !== expectedUserName) return false;
     this.#assertUserFree(record, id);
     this.#unindex(id, old);
     this.#put(id, record);
@@ -215,13 +215,13 @@ describe('RecordIndex against a Set-per-value index', () => {
     for (let step = 0; step < 400; step++) {
       const id = pick(idPool);
       const record = randomRecord(id);
-      const expectedUserName = next() < 0.5 ? undefined : maybe(['u1', 'u2']);
+      const expectedUserName = maybe(['u1', 'u2']);
       const clears = next() < 0.1;
       const operation = pick([
         (index: RecordIndex | SetPerValueIndex) => index.insert(record),
         (index: RecordIndex | SetPerValueIndex) => index.insert(record),
         (index: RecordIndex | SetPerValueIndex) => index.replace(id, record, expectedUserName),
-        (index: RecordIndex | SetPerValueIndex) => index.replace(id, record),
+        (index: RecordIndex | SetPerValueIndex) => index.replace(id, record, null),
         (index: RecordIndex | SetPerValueIndex) => index.delete(id),
         (index: RecordIndex | SetPerValueIndex) => index.moveToEnd(id),
         (index: RecordIndex | SetPerValueIndex) => (clears ? index.clear() : undefined),

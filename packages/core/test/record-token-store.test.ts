@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/index.js';
-import { RecordTokenStore, type RecordBackend, type TokenRecord, OAuthToken, TokenStoreError } from '../src/store-kit.js';
+import { RecordTokenStore, type TokenRecord, OAuthToken, TokenStoreError } from '../src/store-kit.js';
 import { MapBackend } from './helpers/map-backend.js';
 
 /**
@@ -9,7 +9,7 @@ import { MapBackend } from './helpers/map-backend.js';
  * process writing in that window.
  */
 class RecordingBackend extends MapBackend {
-  readonly replaces: { id: string; expectedUserName: string | null | undefined; replaced: boolean }[] = [];
+  readonly replaces: { id: string; expectedUserName: string | null; replaced: boolean }[] = [];
   inserts = 0;
   beforeReplace: ((id: string) => void) | undefined;
 
@@ -21,10 +21,10 @@ class RecordingBackend extends MapBackend {
     this.records.set(id, { ...record });
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     this.beforeReplace?.(id);
     const current = this.records.get(id);
-    const replaced = current !== undefined && (expectedUserName === undefined || current.userName === expectedUserName);
+    const replaced = current !== undefined && current.userName === expectedUserName;
     this.replaces.push({ id, expectedUserName, replaced });
     if (replaced) this.records.set(id, { ...record, id });
     return replaced;
@@ -92,23 +92,6 @@ describe('RecordTokenStore.saveToken: replace is a compare-and-swap on the match
     backend.replace = async () => false;
     await expect(store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, accessToken: 'at-2' }))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
     expect(backend.records.get(saved.id as string)?.accessToken).toBe('at-1');
-  });
-
-  it('still accepts a backend whose replace ignores expectedUserName (the parameter is optional)', async () => {
-    const records = new Map<string, TokenRecord>();
-    const legacy: RecordBackend = {
-      findBy: async (field, value) => [...records.values()].filter((r) => r[field] === value),
-      insert: async (record) => void records.set(record.id as string, record),
-      // Two parameters: type-checks, but leaves the concurrent-adopt race open (see RecordBackend.replace).
-      replace: async (id: string, record: TokenRecord) => records.has(id) && Boolean(records.set(id, record)),
-      delete: async (id) => void records.delete(id),
-      list: async () => [...records.values()],
-      clear: async () => records.clear(),
-    };
-    const store = new RecordTokenStore(legacy);
-    const unbound = await store.saveToken(new OAuthToken({ clientId, refreshToken }));
-    const adopted = await store.saveToken(new OAuthToken({ userSignature: { name: 'alice' }, clientId, refreshToken }));
-    expect(adopted.id).toBe(unbound.id);
   });
 });
 

@@ -32,15 +32,15 @@ class CountingBackend extends MapBackend implements RecordBackend {
     this.writes++;
     this.records.set(record.id as string, { ...record });
   }
-  async replace(id: string, record: TokenRecord): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     this.writes++;
-    if (!this.records.has(id)) return false;
+    if (this.records.get(id)?.userName !== expectedUserName) return false;
     this.records.set(id, { ...record, id });
     return true;
   }
   async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
     this.writes++;
-    return this.replace(record.id as string, record);
+    return this.replace(record.id as string, record, this.records.get(record.id as string)?.userName ?? null);
   }
 }
 

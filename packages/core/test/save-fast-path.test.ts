@@ -37,10 +37,10 @@ class CountingBackend extends MapBackend {
     this.records.set(id, { ...record });
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     this.calls.push('replace');
     const current = this.records.get(id);
-    if (current === undefined || (expectedUserName !== undefined && current.userName !== expectedUserName)) return false;
+    if (current === undefined || current.userName !== expectedUserName) return false;
     this.#assertUserFree(record, id);
     this.records.set(id, { ...record, id });
     return true;

@@ -6,7 +6,7 @@ const record = (id: string, userName: string | null = null) => ({ ...emptyRecord
 describe('RecordIndex', () => {
   it('keeps a replaced record in its place, unless moved to the end', () => {
     const index = new RecordIndex('TestStore', [record('a', 'u1'), record('b', 'u2')]);
-    expect(index.replace('a', record('a', 'u3'))).toBe(true);
+    expect(index.replace('a', record('a', 'u3'), 'u1')).toBe(true);
     expect(index.list().map((r) => r.id)).toEqual(['a', 'b']);
     index.moveToEnd('a');
     expect(index.list().map((r) => r.id)).toEqual(['b', 'a']);

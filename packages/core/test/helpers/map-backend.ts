@@ -9,7 +9,7 @@ export abstract class MapBackend implements RecordBackend {
   readonly records = new Map<string, TokenRecord>();
 
   abstract insert(record: TokenRecord): Promise<void>;
-  abstract replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean>;
+  abstract replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean>;
 
   /** Called before each lookup (no-op here). */
   protected lookedUp(_field: LookupField): void {}
