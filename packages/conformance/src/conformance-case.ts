@@ -4,9 +4,9 @@ import type { OAuthToken, OAuthTokenInit, TokenStore } from '@tokenstore/core';
 /**
  * What a test needs beyond the six methods. `lock`: the test is skipped (with that reason) when the store
  * has no `lock`. `close`: the store must have `close()`, or the test must be skipped by id with a reason.
- * `reopen`: needs `options.reopenStore`.
+ * `reopen`: needs `options.reopenStore`. `putRecords`: skipped when the store has no `putRecords` (the kit's bulk copy).
  */
-export type CaseNeed = 'lock' | 'close' | 'reopen';
+export type CaseNeed = 'lock' | 'close' | 'reopen' | 'putRecords';
 
 /** What a test body gets: a fresh store and helpers around it. */
 export interface CaseContext {

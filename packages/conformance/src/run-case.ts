@@ -103,6 +103,7 @@ function withRule(c: ConformanceCase, error: unknown): unknown {
 
 function unmetNeed(c: ConformanceCase, store: TokenStore): { kind: 'ok' } | { kind: 'skip' | 'fail'; reason: string } {
   if (c.needs === 'lock' && !store.lock) return { kind: 'skip', reason: 'the store has no lock (optional RefreshLock capability)' };
+  if (c.needs === 'putRecords' && typeof (store as { putRecords?: unknown }).putRecords !== 'function') return { kind: 'skip', reason: 'the store has no putRecords (the store kit\'s bulk copy)' };
   if (c.needs === 'close' && typeof store.close !== 'function') {
     return {
       kind: 'fail',

@@ -1,4 +1,4 @@
-import type { LookupField } from './token-record.js';
+import { LOOKUP_FIELDS, type LookupField } from './token-record.js';
 
 /** A file a store keeps tokens in (or its directory), as `stat` sees it. */
 export interface FileDiagnostics {
@@ -34,4 +34,9 @@ export interface StoreDiagnostics {
   readonly files?: readonly FileDiagnostics[];
   /** Anything else worth saying, in plain words. */
   readonly notes?: readonly string[];
+}
+
+/** The lookups of the contract for which `isIndexed` says no, in LOOKUP_FIELDS order (for `unindexedLookups`). */
+export function lookupsWithoutIndex(isIndexed: (field: LookupField) => boolean): LookupField[] {
+  return LOOKUP_FIELDS.filter((field) => !isIndexed(field));
 }

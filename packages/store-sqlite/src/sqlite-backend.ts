@@ -1,6 +1,8 @@
-import { LOOKUP_FIELDS, RECORD_FIELDS, recordFromUnknown, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { LOOKUP_FIELDS, RECORD_FIELDS, recordFromUnknown, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Database, Statement } from 'better-sqlite3';
 import { column, quote, SELECT_LIST, type SchemaNames } from './schema.js';
+import { insertRowsAtomically } from './sqlite-bulk.js';
+import { diagnoseSqlite } from './sqlite-diagnose.js';
 import { SQLiteLock } from './sqlite-lock.js';
 import { rethrowConflict, toStoreError } from './sqlite-errors.js';
 
@@ -17,6 +19,7 @@ export class SQLiteBackend implements RecordBackend {
   readonly lock: SQLiteLock;
   readonly #db: Database;
   readonly #ownsDatabase: boolean;
+  readonly #names: SchemaNames;
   readonly #findBy: Readonly<Record<LookupField, Statement<[string], Row>>>;
   readonly #insert: Statement<Values>;
   readonly #replace: Statement<Values>;
@@ -31,6 +34,7 @@ export class SQLiteBackend implements RecordBackend {
   constructor(db: Database, names: SchemaNames, ownsDatabase: boolean, now: () => number) {
     this.#db = db;
     this.#ownsDatabase = ownsDatabase;
+    this.#names = names;
     const table = quote(names.table);
     // safeIntegers(false): expiry_time comes back as a number even if the caller's Database was
     // opened with defaultSafeIntegers (epoch milliseconds fit a double exactly).
@@ -84,6 +88,14 @@ export class SQLiteBackend implements RecordBackend {
     } catch (error) {
       rethrowConflict(error);
     }
+  }
+
+  async insertMany(records: readonly TokenRecord[]): Promise<void> {
+    insertRowsAtomically(this.#db, this.#insert, records);
+  }
+
+  async diagnose(): Promise<Omit<StoreDiagnostics, 'store'>> {
+    return diagnoseSqlite(this.#db, this.#names);
   }
 
   async delete(id: string): Promise<void> {

@@ -7,6 +7,7 @@ import { lockCases } from './lock.js';
 import { lockLifecycleCases } from './lock-lifecycle.js';
 import { manyRecordsCases } from './many-records.js';
 import { matchCases } from './match.js';
+import { putRecordsCases } from './put-records.js';
 import { reopenCases } from './reopen.js';
 import { roundtripCases } from './roundtrip.js';
 import { saveCases } from './save.js';
@@ -20,6 +21,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...roundtripCases,
   ...deleteCases,
   ...manyRecordsCases,
+  ...putRecordsCases,
   ...reopenCases,
   ...closeCases,
   ...errorCases,
