@@ -1,6 +1,8 @@
-import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { runMigrations, type MigrationResult } from './migrations.js';
+import { insertRowsInOneStatement } from './postgres-bulk.js';
+import { diagnosePostgres } from './postgres-diagnose.js';
 import { PostgresLeaseLock } from './postgres-lock.js';
 import { isUniquenessViolation, sanitizeDriverError, toStoreError } from './postgres-errors.js';
 import { recordFromRow, rowValues } from './rows.js';
@@ -125,6 +127,14 @@ export class PostgresBackend implements RecordBackend {
       }
       throw error;
     }
+  }
+
+  async insertMany(records: readonly TokenRecord[]): Promise<void> {
+    await insertRowsInOneStatement((text, values) => this.query(text, values), this.#names, records);
+  }
+
+  async diagnose(): Promise<Omit<StoreDiagnostics, 'store'>> {
+    return diagnosePostgres(this.#pool, this.#names);
   }
 
   async delete(id: string): Promise<void> {
