@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { insertRowsInOneStatement } from './postgres-bulk.js';
@@ -26,10 +26,7 @@ export class PostgresBackend implements RecordBackend {
   readonly #names: SchemaNames;
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
-  readonly #sql: Readonly<Record<'insert' | 'replace' | 'replaceIfUser' | 'replaceIfSelectable' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
-  /** The first-use migration (see `migrate: false`). */
-  readonly #migration = new RetriedOnce(() => this.migrate());
-  #closed = false;
+  readonly #sql: Readonly<Record<'insert' | 'replaceIfUser' | 'replaceIfSelectable' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }>;
 
   constructor(pool: Pool, names: SchemaNames, ownsPool: boolean, autoMigrate: boolean) {
     this.#pool = pool;
@@ -49,7 +46,6 @@ export class PostgresBackend implements RecordBackend {
       // DO NOTHING without a conflict target covers both keys (id and user_name). A lost race
       // inserts no row and raises nothing; the kit then re-reads and replaces the winner's record.
       insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${VALUE_PLACEHOLDERS}) ON CONFLICT DO NOTHING`,
-      replace: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1`,
       // Compare-and-swap on the owner ($13: the user name the save matched; NULL: still unbound).
       // IS NOT DISTINCT FROM is null-safe, and under READ COMMITTED an UPDATE that waited for a
       // concurrent one re-checks its WHERE against the row that one committed, so two saves can never
@@ -59,28 +55,28 @@ export class PostgresBackend implements RecordBackend {
       // user name, also assigned above). Same re-check under READ COMMITTED as replaceIfUser.
       replaceIfSelectable: `UPDATE ${t} SET ${UPDATE_ASSIGNMENTS} WHERE "id" = $1 AND ("user_name" IS NULL OR "user_name" = $2)`,
       delete: `DELETE FROM ${t} WHERE "id" = $1`,
-      list: `${select} ORDER BY "row_id"`,
+      list: select,
       clear: `DELETE FROM ${t}`,
     };
     this.lock = new PostgresLeaseLock((text, values) => this.query(text, values), names);
   }
 
-  /** Runs pending migrations now (also what the first operation does unless `migrate: false`). */
+  /** Runs pending migrations now (PostgresStore.migrate(), through the kit). */
   async migrate(): Promise<MigrationResult> {
-    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'PostgresStore is closed');
     try {
-      const result = await runMigrations(this.#pool, this.#names);
-      this.#migration.markDone();
-      return result;
+      return await runMigrations(this.#pool, this.#names);
     } catch (error) {
       throw toStoreError(error, 'migrate');
     }
   }
 
-  /** A statement on the pool, after the first-use migration. */
+  /** The kit's first-use setup: pending migrations, unless the store was created with `migrate: false`. */
+  async setup(): Promise<void> {
+    if (this.#autoMigrate) await this.migrate();
+  }
+
+  /** A statement on the pool (the kit ran the first-use setup before any operation gets here). */
   async query<R extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[]): Promise<QueryResult<R>> {
-    // Remembered once it succeeds; a failed migration (server down) is retried by the next call.
-    if (this.#autoMigrate) await this.#migration.run();
     return this.#pool.query<R>(text, values);
   }
 
@@ -98,14 +94,10 @@ export class PostgresBackend implements RecordBackend {
     if (result.rowCount === 0) throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the id or user name is already taken');
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     assertStorable(record);
     try {
-      const values = rowValues({ ...record, id });
-      const result =
-        expectedUserName === undefined
-          ? await this.query(this.#sql.replace, values)
-          : await this.query(this.#sql.replaceIfUser, [...values, expectedUserName]);
+      const result = await this.query(this.#sql.replaceIfUser, [...rowValues({ ...record, id }), expectedUserName]);
       return (result.rowCount ?? 0) > 0;
     } catch (error) {
       if (isUniquenessViolation(error)) {
@@ -152,7 +144,6 @@ export class PostgresBackend implements RecordBackend {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
     // The app's own pool is the app's to end.
     if (this.#ownsPool) await this.#pool.end();
   }
