@@ -1,6 +1,8 @@
-import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { runMigrations, type MigrationResult } from './migrations.js';
+import { insertRowsInTransaction } from './mysql-bulk.js';
+import { diagnoseMysql } from './mysql-diagnose.js';
 import { MySQLLeaseLock } from './mysql-lock.js';
 import { isDeadlock, isDuplicateKey, sanitizeDriverError, toStoreError } from './mysql-errors.js';
 import { recordFromRow, rowValues } from './rows.js';
@@ -136,6 +138,15 @@ export class MySQLBackend implements RecordBackend {
     // false is still right then: the kit's ordinary path finds the record and replace confirms it. No
     // existence query here, so a save for a new id pays one statement, not two, before that path.
     return (await this.#write(this.#sql.replaceIfSelectable, [...assignments, ...where])).affectedRows > 0;
+  }
+
+  async insertMany(records: readonly TokenRecord[]): Promise<void> {
+    await this.ready();
+    await insertRowsInTransaction(this.#pool, this.#names, records);
+  }
+
+  async diagnose(): Promise<Omit<StoreDiagnostics, 'store'>> {
+    return diagnoseMysql(this.#pool, this.#names);
   }
 
   async delete(id: string): Promise<void> {
