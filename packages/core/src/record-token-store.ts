@@ -147,7 +147,11 @@ export class RecordTokenStore implements TokenStore {
 
   /** Facts about the store's health (schema version, unindexed lookups, file modes); changes nothing. */
   async diagnose(): Promise<StoreDiagnostics> {
-    return this.#run('diagnose', async () => ({ ...(await this.#backend.diagnose?.()), store: this.#name }));
+    // Read only, on the store as it is: not after the first-use setup (a migration) it reports on.
+    return this.#mapped('diagnose', async () => {
+      this.#lifecycle.assertOpen();
+      return { ...(await this.#backend.diagnose?.()), store: this.#name };
+    });
   }
 
   async close(): Promise<void> {

@@ -31,13 +31,13 @@ export class StoreLifecycle {
 
   /** Resolves once the store is set up and still open; STORE_CLOSED otherwise. */
   async open(): Promise<void> {
-    this.#assertOpen();
+    this.assertOpen();
     if (this.#setup === undefined) return;
     try {
       await this.#track(this.#setup.run());
     } finally {
       // Closed while setting up: that, not the setup's outcome, is what the caller must hear.
-      this.#assertOpen();
+      this.assertOpen();
     }
   }
 
@@ -46,7 +46,7 @@ export class StoreLifecycle {
    * the first-use setup counts as done.
    */
   async setUpNow<T>(body: () => Promise<T>): Promise<T> {
-    this.#assertOpen();
+    this.assertOpen();
     const result = await this.#track(body());
     this.#setup?.markDone();
     return result;
@@ -58,7 +58,8 @@ export class StoreLifecycle {
     return this.#closing;
   }
 
-  #assertOpen(): void {
+  /** STORE_CLOSED after close(); for what runs without the setup (a read-only diagnosis). */
+  assertOpen(): void {
     if (this.#closed) throw new TokenStoreError('STORE_CLOSED', `${this.#name} is closed`);
   }
 

@@ -166,6 +166,16 @@ describe('RecordTokenStore: first-use setup', () => {
     expect(store.backend.events).toEqual(['explicit', 'find']);
   });
 
+  it('diagnose() reports on the store as it is: it does not run the setup (a migration) it reports on', async () => {
+    const backend = new SetupBackend();
+    Object.assign(backend, { diagnose: async () => ({}) });
+    const store = new SetupStore(backend);
+    await expect(store.diagnose()).resolves.toEqual({ store: 'SetupStore' });
+    expect(backend.setups).toBe(0);
+    await store.close();
+    await expect(store.diagnose()).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+  });
+
   it('an explicit setup after close() is STORE_CLOSED and runs nothing', async () => {
     const store = new SetupStore();
     await store.close();
