@@ -1,7 +1,9 @@
-import { RetriedOnce, generateTokenId, type LookupField, type RecordBackend, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { RetriedOnce, generateTokenId, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lookupDigest } from './digest.js';
+import { insertDocuments } from './mongo-bulk.js';
+import { diagnoseMongo } from './mongo-diagnose.js';
 import { READ_OPTIONS, fromDocument, idFilter, isWellFormed, lookupFilter, ownerFilter, toDocument, type TokenDocument } from './documents.js';
 import { LEASE_INDEXES, TOKEN_INDEXES, ensureIndexes } from './indexes.js';
 import { isDuplicateKeyError, sanitizeDriverError, toStoreError } from './mongo-errors.js';
@@ -120,6 +122,14 @@ export class MongoBackend implements RecordBackend {
     }
     await this.lock.releaseStoredKey(key, owner);
     return result;
+  }
+
+  async insertMany(records: readonly TokenRecord[]): Promise<void> {
+    await insertDocuments(await this.#tokenCollection(), records);
+  }
+
+  async diagnose(): Promise<Omit<StoreDiagnostics, 'store'>> {
+    return diagnoseMongo(this.#tokens);
   }
 
   async delete(id: string): Promise<void> {
