@@ -20,9 +20,9 @@ export const TOKEN_INDEXES: readonly IndexDefinition[] = DIGEST_FIELDS.map((fiel
 }));
 
 /**
- * The lease collection's index: one document per (key, generation), unique, so of several processes
- * writing the same next generation exactly one succeeds. Descending on `gen` so the current lease of a
- * key is the first entry of the index.
+ * The lease collection's index: one document per (slot, generation) (the slot is in the `key` field),
+ * unique, so of several processes writing the same next generation exactly one succeeds. Descending on
+ * `gen` so a slot's top generation is the first entry of the index.
  */
 export const LEASE_INDEXES: readonly IndexDefinition[] = [{ key: { key: 1, gen: -1 }, options: { name: 'tokenstore_lease', unique: true } }];
 
