@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type LookupField, type RecordBackend, type RecordIndex, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { type LookupField, type RecordBackend, type RecordIndex, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
+import { insertAll } from './file-bulk.js';
+import { diagnoseFile } from './file-diagnose.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
 import { currentIdentity, digestOf, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
@@ -85,6 +87,14 @@ export class FileBackend implements RecordBackend {
       const replaced = index.replace(id, record, expectedUserName);
       return { changed: replaced, result: replaced };
     });
+  }
+
+  async insertMany(records: readonly TokenRecord[]): Promise<void> {
+    await this.#mutate('insertMany', (index) => insertAll(index, records));
+  }
+
+  async diagnose(): Promise<Omit<StoreDiagnostics, 'store'>> {
+    return diagnoseFile(this.#path);
   }
 
   async delete(id: string): Promise<void> {
