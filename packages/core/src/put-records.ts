@@ -2,7 +2,7 @@ import { TokenStoreError, isTokenStoreError } from './errors.js';
 import { isBlank } from './matching.js';
 import type { RecordBackend } from './record-backend.js';
 import { validateRecord } from './record-validation.js';
-import type { TokenRecord } from './token-record.js';
+import { RECORD_FIELDS, type TokenRecord } from './token-record.js';
 
 /** How many times one record's copy re-reads after losing a race (a concurrent insert or rebind). */
 const PUT_ATTEMPTS = 8;
@@ -21,7 +21,7 @@ const FALLBACK_CONCURRENCY = 16;
  * Fast path: the backend's optional `insertMany` (one transaction, one multi-row statement, one file
  * write). When it reports STORE_CONFLICT (some ids are there already, as on a rerun after a crash),
  * some records of the batch may be in; each record is then copied on its own, which is idempotent:
- * a record already there is replaced by itself. A user name owned by another id in the target is
+ * a record already there as it is in the batch is left alone (no write), a different one is replaced. A user name owned by another id in the target is
  * STORE_CONFLICT naming both ids (ids are not secret; user names and token values are never named).
  */
 export async function putRecords(backend: RecordBackend, input: readonly TokenRecord[], name: string): Promise<void> {
@@ -71,6 +71,9 @@ async function putRecord(backend: RecordBackend, record: TokenRecord, name: stri
         await backend.insert(record);
         return;
       }
+      // Already exactly this record (a rerun): nothing to write. For FileStore, where every write
+      // rewrites the whole file, this is what keeps a rerun from costing a rewrite per record.
+      if (RECORD_FIELDS.every((field) => existing[field] === record[field])) return;
       // The owner as read: a concurrent rebind makes this write nothing, and the next attempt re-reads.
       if (await backend.replace(id, record, existing.userName)) return;
     } catch (error) {

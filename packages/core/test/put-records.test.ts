@@ -65,6 +65,19 @@ describe('RecordTokenStore.putRecords: copy by id, exactly', () => {
     });
   }
 
+  it('a rerun writes nothing for records already stored exactly (reads only), and replaces only those that differ', async () => {
+    const backend = new UniqueBackend();
+    const store = new RecordTokenStore(backend);
+    await store.putRecords(twins());
+    backend.writes.length = 0;
+    await store.putRecords(twins());
+    expect(backend.writes).toEqual([]);
+    const changed = twins().map((r) => (r.id === 'unbound-grant' ? { ...r, scope: 'changed' } : r));
+    await store.putRecords(changed);
+    expect(backend.writes).toEqual(['replace:unbound-grant']);
+    expect(backend.records.get('unbound-grant')?.scope).toBe('changed');
+  });
+
   it('a replaced record takes the source owner, also none (an exact copy, not a save that keeps the owner)', async () => {
     const backend = new UniqueBackend();
     backend.records.set('x', record({ id: 'x', userName: 'alice', accessToken: 'old' }));
