@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { runTokenStoreConformance } from '@tokenstore/conformance';
 import type { TokenStore } from '@tokenstore/core';
 import * as vitest from 'vitest';
-import { tempPrefix, type FileBackedStore } from './store-worker.js';
+import { tempPrefix, type FileBackedStore } from './file-backed-store.js';
 import { tempDir } from './temp-dir.js';
 
 /**

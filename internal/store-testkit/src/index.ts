@@ -1,16 +1,13 @@
 /**
  * @tokenstore/store-testkit: the test machinery the store packages share. Private; consumed from
- * source by vitest. The child-process scripts (store-worker.mjs, tokens.mjs) are plain JavaScript
- * and run under plain node against the store packages' built dist.
+ * source by vitest. Crash and multi-process tests are the published durability suite's
+ * (`runDurabilitySuite` of @tokenstore/conformance), and so is the child-process helper.
  */
 export { tempDir } from './temp-dir.js';
 export { sleep } from './sleep.js';
 export { assertDistFresh } from './dist-fresh.js';
-export { startChild, runChild, type Child } from './child-process.js';
-export { crashToken, hotToken, HOT_USER, type FixtureToken } from './tokens.mjs';
-export { startWorker, runWorker, assertWorkerReady, tempPrefix, type FileBackedStore } from './store-worker.js';
-export { crashTest, KILLS, type CrashTestOptions, type KilledRun } from './crash-harness.js';
-export { multiProcessTests, type MultiProcessOptions } from './multi-process-harness.js';
+export { startChild, runChild, type Child } from '@tokenstore/conformance/child-process';
+export { assertWorkerReady, tempPrefix, type FileBackedStore } from './file-backed-store.js';
 export { runFileStoreConformance } from './file-conformance.js';
 export { leaseBasicsTests } from './lease-basics.js';
 export { rejection, rejectsWith } from './rejections.js';

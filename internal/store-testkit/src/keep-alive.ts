@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { OAuthToken, tokenKey, type TokenStore } from '@tokenstore/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startChild } from './child-process.js';
-import { assertWorkerReady, tempPrefix, type FileBackedStore } from './store-worker.js';
+import { startChild } from '@tokenstore/conformance/child-process';
+import { assertWorkerReady, tempPrefix, type FileBackedStore } from './file-backed-store.js';
 import { tempDir } from './temp-dir.js';
 
 const USER = 'keep-alive@example.test';

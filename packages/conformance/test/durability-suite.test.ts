@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { durabilityTestIds, runDurabilitySuite } from '../src/index.js';
+import { runDurabilitySuite as runBuiltDurabilitySuite } from '../dist/index.js';
 import { runChildVitest, testIdOf } from './support/child-vitest.js';
 
 // The durability suite's own check: a store that acknowledges saves it has not written yet and whose
@@ -31,5 +32,20 @@ describe('runDurabilitySuite', () => {
     await expect(runDurabilitySuite(vitest, { module: '' })).rejects.toThrow('options.module');
     const typo = fileURLToPath(new URL('./fixtures/durability-broken/typo-skip.conformance.mjs', import.meta.url));
     await expect(runDurabilitySuite(vitest, { module: typo })).rejects.toThrow('durability.crash.acknowledged-saves-survive');
+  });
+
+  it("fails a test when the module's inspectLocation finds a fault in the location, naming the test and the moment", async () => {
+    // The suite's own vitest calls are collected, then one test body is run here (the built dist: its
+    // child processes need dist/durability/durability-worker.js).
+    const bodies = new Map<string, () => Promise<void>>();
+    const vitest = {
+      describe: (_name: string, body: () => void) => body(),
+      it: Object.assign((title: string, _options: unknown, body: () => Promise<void>) => void bodies.set(testIdOf(title)!, body), { skip: () => {} }),
+      expect,
+    };
+    await runBuiltDurabilitySuite(vitest, { module: fileURLToPath(new URL('./fixtures/inspect-fails.conformance.mjs', import.meta.url)), processes: 2 });
+    await expect(bodies.get('durability.processes.no-lost-update')!()).rejects.toThrow(
+      /^\[durability\.processes\.no-lost-update\] inspectLocation after the processes exited \(40 saves acknowledged\): planted: memory holds a leftover/,
+    );
   });
 });

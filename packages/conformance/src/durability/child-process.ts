@@ -1,4 +1,6 @@
-// The same line-collecting child as @tokenstore/store-testkit's (which is private): the published suite needs its own.
+// The durability suite's children: node processes whose stdout is read line by line. Also published as
+// `@tokenstore/conformance/child-process` for tests that run children of their own (a store's
+// keep-alive or encryption tests).
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Child {

@@ -12,8 +12,24 @@ export interface DurabilityOptions {
   openStore(location: string): Promise<TokenStore> | TokenStore;
   /** Removes what `createLocation` made, after the test. */
   destroyLocation?(location: string): Promise<void> | void;
+  /**
+   * Checks `location` without the store's API (its raw format, the database's own consistency check,
+   * what must not be left behind) whenever no process has it open: after each SIGKILL (`killed: true`:
+   * what the killed process left, a stale lock for instance, is allowed there) and after every test's
+   * processes exited (`killed: false`). `acknowledged` counts the saves that had returned so far.
+   * Throw to fail the test; the suite names the test and the moment.
+   */
+  inspectLocation?(location: string, state: LocationState): Promise<void> | void;
   /** Durability tests to skip, by id, each with a non-empty reason. Unknown ids throw (typo protection). */
   skip?: Readonly<Record<string, string>>;
+}
+
+/** What `inspectLocation` is told about the moment it is called. */
+export interface LocationState {
+  /** true right after a SIGKILL, false once every process exited by itself. */
+  readonly killed: boolean;
+  /** Saves that had returned (been acknowledged) so far in this test. */
+  readonly acknowledged: number;
 }
 
 /** How `runDurabilitySuite` is called. */
@@ -36,8 +52,8 @@ export function durabilityOf(options: unknown): DurabilityOptions {
   for (const key of ['createLocation', 'openStore'] as const) {
     if (typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function`);
   }
-  if (durability.destroyLocation !== undefined && typeof durability.destroyLocation !== 'function') {
-    throw new TypeError('runDurabilitySuite: durability.destroyLocation must be a function when given');
+  for (const key of ['destroyLocation', 'inspectLocation'] as const) {
+    if (durability[key] !== undefined && typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function when given`);
   }
   return durability as DurabilityOptions;
 }

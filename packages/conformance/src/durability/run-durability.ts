@@ -5,7 +5,7 @@ import { OAuthToken, type TokenStore } from '@tokenstore/core';
 import type { ExpectStatic } from 'vitest';
 import { resolveConformanceOptions, validateSkips, type VitestApi } from '../options.js';
 import { runChild, startChild } from './child-process.js';
-import { durabilityOf, type DurabilityOptions, type DurabilitySuiteOptions } from './durability-options.js';
+import { durabilityOf, type DurabilityOptions, type DurabilitySuiteOptions, type LocationState } from './durability-options.js';
 import { crashToken, HOT_USER, hotToken } from './durability-tokens.js';
 
 /** The durability tests, by stable id (for `durability.skip`). */
@@ -72,10 +72,22 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
     }
   };
 
+  /** The module's own check of the raw location; its failure names the test and the moment. */
+  const inspect = async (id: DurabilityTestId, location: string, state: LocationState, moment: string) => {
+    if (!durability.inspectLocation) return;
+    try {
+      await durability.inspectLocation(location, state);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`[${id}] inspectLocation ${moment} (${state.acknowledged} saves acknowledged): ${message}`, { cause: error });
+    }
+  };
+
   vitest.describe(`tokenstore durability: ${options.name}`, () => {
     test('durability.crash.acknowledged-saves-survive', async (location) => {
       const expected = new Map<string, ReturnType<typeof crashToken>>();
       let hotFloor = -1;
+      let acknowledged = 0;
       for (let run = 0; run < kills; run++) {
         const child = startChild(script, worker(['save-loop', location, String(run)]), `save-loop run ${run}`);
         // One run in five is killed during start-up (run 0: on a fresh location), the others at a random
@@ -93,8 +105,14 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
           if (kind === 'N') {
             const token = crashToken(run, Number(n));
             expected.set(token.id, token);
-          } else if (kind === 'H') hotFloor = Math.max(hotFloor, hotToken(run, Number(n)).expiresAt);
+            acknowledged++;
+          } else if (kind === 'H') {
+            hotFloor = Math.max(hotFloor, hotToken(run, Number(n)).expiresAt);
+            acknowledged++;
+          }
         }
+        // The raw location first, as the killed process left it; then through the store.
+        await inspect('durability.crash.acknowledged-saves-survive', location, { killed: true, acknowledged }, `after kill ${run}`);
         await withStore(location, async (store) => {
           const tokens = await store.getTokens();
           const ids = tokens.map((t) => t.id);
@@ -112,12 +130,22 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
         });
       }
       expect(expected.size, '[durability.crash] every run killed after its first save saved one').toBeGreaterThanOrEqual(kills - Math.ceil(kills / 5));
+      // A last save recovers whatever the final kill left (a stale lock, a temp file): it succeeds, and
+      // afterwards the location holds nothing a clean exit would not leave.
+      await withStore(location, async (store) => {
+        const last = await store.saveToken(new OAuthToken({ userSignature: { name: 'after-the-kills@example.com' }, clientId: 'c', accessToken: 'after-the-kills' }));
+        expect(await store.findTokenById(last.id!), '[durability.crash] a save after the last kill is stored').not.toBeNull();
+        const ids = new Set((await store.getTokens()).map((t) => t.id));
+        expect([...expected.keys()].filter((id) => !ids.has(id)), '[durability.crash] a save after the last kill loses no earlier token').toEqual([]);
+      });
+      await inspect('durability.crash.acknowledged-saves-survive', location, { killed: false, acknowledged: acknowledged + 1 }, 'after a save that followed the last kill');
     });
 
     test('durability.processes.no-lost-update', async (location) => {
       await withStore(location, async () => {});
       const at = String(Date.now() + 800);
       await Promise.all(Array.from({ length: processes }, (_, p) => runChild(script, worker(['save-many', location, `p${p}`, '20', at]))));
+      await inspect('durability.processes.no-lost-update', location, { killed: false, acknowledged: processes * 20 }, 'after the processes exited');
       const names = await withStore(location, async (store) => (await store.getTokens()).map((t) => t.userSignature?.name).sort());
       const want = Array.from({ length: processes }, (_, p) => Array.from({ length: 20 }, (_, i) => `p${p}-${i}`)).flat().sort();
       expect(names, '[durability.processes.no-lost-update] every token each process saved').toEqual(want);
@@ -127,16 +155,21 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
       await withStore(location, async () => {}); // created before the race, so the race is about the record
       const at = String(Date.now() + 800);
       const outputs = await Promise.all(Array.from({ length: processes }, () => runChild(script, worker(['save-same', location, 'shared-user', at]))));
+      await inspect('durability.processes.one-record-per-user', location, { killed: false, acknowledged: processes * 5 }, 'after the processes exited');
       expect(new Set(outputs.flatMap((lines) => (lines[0] ?? '').split(' '))).size, '[durability.processes.one-record-per-user] every save got the one id').toBe(1);
-      const tokens = await withStore(location, (store) => store.getTokens());
+      const [tokens, found] = await withStore(location, (store) => Promise.all([store.getTokens(), store.findToken(new OAuthToken({ userSignature: { name: 'shared-user' } }))]));
       expect(tokens, '[durability.processes.one-record-per-user] exactly one record').toHaveLength(1);
+      expect(found?.id, '[durability.processes.one-record-per-user] the record is found by its user').toBe(tokens[0]?.id);
     });
 
     test('durability.processes.one-lease-holder', async (location) => {
       await withStore(location, async () => {});
       const at = String(Date.now() + 800);
       const outputs = await Promise.all(Array.from({ length: processes + 2 }, (_, p) => runChild(script, worker(['lease', location, `owner-${p}`, at]))));
-      expect(outputs.map((lines) => lines[0]).filter((l) => l === 'true'), '[durability.processes.one-lease-holder] granted once').toHaveLength(1);
+      await inspect('durability.processes.one-lease-holder', location, { killed: false, acknowledged: 0 }, 'after the processes exited');
+      const answers = outputs.map((lines) => lines[0]);
+      expect(answers.filter((l) => l === 'true'), '[durability.processes.one-lease-holder] granted once').toHaveLength(1);
+      expect(answers.filter((l) => l === 'false'), '[durability.processes.one-lease-holder] refused to every other process').toHaveLength(processes + 1);
     });
   });
 }
