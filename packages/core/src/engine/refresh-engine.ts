@@ -57,8 +57,7 @@ export class RefreshEngine {
    */
   validAccessToken(): string | undefined {
     this.#held.pending.kick();
-    const token = this.#held.token;
-    return this.#held.usable(token) ? token.accessToken : undefined;
+    return this.#held.validity.validAccessToken(this.#held.token);
   }
 
   /** A token whose access token is valid now, refreshing it when needed. */
