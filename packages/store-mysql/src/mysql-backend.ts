@@ -1,4 +1,4 @@
-import { RECORD_FIELDS, RetriedOnce, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { insertRowsInTransaction } from './mysql-bulk.js';
@@ -26,11 +26,8 @@ export class MySQLBackend implements RecordBackend {
   readonly #ownsPool: boolean;
   readonly #autoMigrate: boolean;
   readonly #sql: Readonly<
-    Record<'insert' | 'replace' | 'replaceIfUser' | 'replaceIfSelectable' | 'exists' | 'existsWithUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }
+    Record<'insert' | 'replaceIfUser' | 'replaceIfSelectable' | 'existsWithUser' | 'delete' | 'list' | 'clear', string> & { findBy: Record<LookupField, string> }
   >;
-  /** The first-use migration (see `migrate: false`). */
-  readonly #migration = new RetriedOnce(() => this.migrate());
-  #closed = false;
 
   constructor(pool: Pool, names: SchemaNames, ownsPool: boolean, autoMigrate: boolean) {
     this.#pool = pool;
@@ -55,48 +52,40 @@ export class MySQLBackend implements RecordBackend {
       // would overwrite a record the matching rules did not select (another user's, say). A duplicate
       // is reported instead, and core re-reads and replaces the record that does match.
       insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`,
-      replace: update,
       // InnoDB's UPDATE reads the latest committed row under its row lock, so the owner check and the
       // write are one atomic step: two saves can never both take one unbound record.
       replaceIfUser: `${update} AND ${ownerIs}`,
       // The save fast path (replaceIfSelectable): the record with this id if it has no user or this one,
       // checked and written under the row lock like replaceIfUser.
       replaceIfSelectable: `${update} AND ${selectable}`,
-      exists: `SELECT 1 FROM ${t} WHERE ${idHash} = ?`,
       existsWithUser: `SELECT 1 FROM ${t} WHERE ${idHash} = ? AND ${ownerIs}`,
       delete: `DELETE FROM ${t} WHERE ${idHash} = ?`,
-      list: `${select} ORDER BY \`row_id\``,
+      list: select,
       clear: `DELETE FROM ${t}`,
     };
-    this.lock = new MySQLLeaseLock(pool, names, () => this.ready());
+    this.lock = new MySQLLeaseLock(pool, names);
   }
 
-  /** Runs pending migrations now (also what the first operation does unless `migrate: false`). */
+  /** Runs pending migrations now (MySQLStore.migrate(), through the kit). */
   async migrate(): Promise<MigrationResult> {
-    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'MySQLStore is closed');
     try {
-      const result = await runMigrations(this.#pool, this.#names);
-      this.#migration.markDone();
-      return result;
+      return await runMigrations(this.#pool, this.#names);
     } catch (error) {
       throw toStoreError(error, 'migrate');
     }
   }
 
-  /** Resolves once the first-use migration has run (at once with `migrate: false`). */
-  async ready(): Promise<void> {
-    // Remembered once it succeeds; a failed migration (server down) is retried by the next call.
-    if (this.#autoMigrate) await this.#migration.run();
+  /** The kit's first-use setup: pending migrations, unless the store was created with `migrate: false`. */
+  async setup(): Promise<void> {
+    if (this.#autoMigrate) await this.migrate();
   }
 
   async #rows(sql: string, params: Params): Promise<RowDataPacket[]> {
-    await this.ready();
     const [rows] = await this.#pool.execute<RowDataPacket[]>(sql, params);
     return rows;
   }
 
   async #write(sql: string, params: Params): Promise<ResultSetHeader> {
-    await this.ready();
     try {
       const [result] = await this.#pool.execute<ResultSetHeader>(sql, params);
       return result;
@@ -118,16 +107,16 @@ export class MySQLBackend implements RecordBackend {
     await this.#write(this.#sql.insert, rowValues(record));
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     const values = rowValues({ ...record, id });
     const assignments = UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null);
-    const where: Params = expectedUserName === undefined ? [sha256(id)] : [sha256(id), expectedUserName === null ? null : sha256(expectedUserName)];
-    const result = await this.#write(expectedUserName === undefined ? this.#sql.replace : this.#sql.replaceIfUser, [...assignments, ...where]);
+    const where: Params = [sha256(id), expectedUserName === null ? null : sha256(expectedUserName)];
+    const result = await this.#write(this.#sql.replaceIfUser, [...assignments, ...where]);
     if (result.affectedRows > 0) return true;
     // Without the FOUND_ROWS client flag (mysql2 sets it by default, an app's pool may not), an UPDATE
     // that changes nothing reports 0 rows: ask whether the record is there (and still has that owner;
     // if it has another, the UPDATE did not apply and the kit must re-read).
-    return (await this.#rows(expectedUserName === undefined ? this.#sql.exists : this.#sql.existsWithUser, where)).length > 0;
+    return (await this.#rows(this.#sql.existsWithUser, where)).length > 0;
   }
 
   async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
@@ -141,7 +130,6 @@ export class MySQLBackend implements RecordBackend {
   }
 
   async insertMany(records: readonly TokenRecord[]): Promise<void> {
-    await this.ready();
     await insertRowsInTransaction(this.#pool, this.#names, records);
   }
 
@@ -162,7 +150,6 @@ export class MySQLBackend implements RecordBackend {
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
     // The app's own pool is the app's to end.
     if (this.#ownsPool) await this.#pool.end();
   }

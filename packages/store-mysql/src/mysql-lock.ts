@@ -31,14 +31,12 @@ const NOW_MS = '(UNIX_TIMESTAMP() * 1000 + MICROSECOND(NOW(6)) DIV 1000)';
  */
 export class MySQLLeaseLock implements RefreshLock {
   readonly #pool: Pool;
-  readonly #ready: () => Promise<void>;
   readonly #acquireSql: string;
   readonly #holderSql: string;
   readonly #releaseSql: string;
 
-  constructor(pool: Pool, names: SchemaNames, ready: () => Promise<void>) {
+  constructor(pool: Pool, names: SchemaNames) {
     this.#pool = pool;
-    this.#ready = ready;
     const leases = names.qualifiedLeaseTable;
     const free = `(\`owner_hash\` = VALUES(\`owner_hash\`) OR \`expires_at\` <= ${NOW_MS})`;
     this.#acquireSql = `INSERT INTO ${leases} (\`key_hash\`, \`owner_hash\`, \`expires_at\`) VALUES (?, ?, ${NOW_MS} + ?)
@@ -50,7 +48,6 @@ export class MySQLLeaseLock implements RefreshLock {
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    await this.#ready();
     const keyHash = sha256(key);
     const ownerHash = sha256(owner);
     // Core's one ttl rule: finite, > 0, whole ms, clamped to 1e12 ms (about 31 years).
@@ -81,7 +78,6 @@ export class MySQLLeaseLock implements RefreshLock {
 
 
   async release(key: string, owner: string): Promise<void> {
-    await this.#ready();
     await this.#pool.execute(this.#releaseSql, [sha256(key), sha256(owner)]);
   }
 }

@@ -70,7 +70,7 @@ export class MySQLStore extends RecordTokenStore {
    * first operation unless the store was created with `migrate: false`.
    */
   migrate(): Promise<MigrationResult> {
-    return this.#backend.migrate();
+    return this.setUpNow('migrate', () => this.#backend.migrate());
   }
 }
 
