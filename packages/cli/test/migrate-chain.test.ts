@@ -8,11 +8,12 @@ import { fixtureRecord, seedSqlite } from './helpers/chain-fixture.js';
 import { chainUrls, runChain } from './helpers/migrate-chain.js';
 
 /**
- * 10,000 tokens in CI: the 100,000 run takes far longer than the ~3 minutes CI allows on 2 shared
- * cores (most of it per-record saves), so it is run by bench/src/measures/cli-migrate.ts and reported
- * in BENCHMARKS.md. TOKENSTORE_CLI_CHAIN_COUNT=100000 runs it here.
+ * 2,000 tokens in CI (every hostile-value fixture kind, records without a user, the 8 KiB value), so
+ * the whole cli suite stays well under 90 s on 2 shared cores. The issue's 100,000 run is
+ * bench/src/measures/cli-migrate.ts, reported in BENCHMARKS.md; TOKENSTORE_CLI_CHAIN_COUNT=100000
+ * runs it here.
  */
-const COUNT = Number(process.env.TOKENSTORE_CLI_CHAIN_COUNT ?? 10_000);
+const COUNT = Number(process.env.TOKENSTORE_CLI_CHAIN_COUNT ?? 2_000);
 
 describe('tokenstore migrate, end to end on the real servers', () => {
   const { dir, cleanup } = tempDir('tokenstore-cli-chain-');

@@ -18,7 +18,8 @@ describe('tokenstore migrate killed half way', () => {
     const sourceFile = join(dir, 'source.db');
     seedSqlite(sourceFile, COUNT);
     const table = uniqueName('cli_kill');
-    const args = ['migrate', '--from', `sqlite:${sourceFile}`, '--to', `${TEST_URLS.postgres}?table=${table}`, '--concurrency', '8'];
+    // Small batches, one at a time: the copy takes long enough to be killed between two of them.
+    const args = ['migrate', '--from', `sqlite:${sourceFile}`, '--to', `${TEST_URLS.postgres}?table=${table}`, '--batch-size', '10', '--concurrency', '1'];
 
     // Killed once a progress line shows it is copying (plain lines: stderr is a pipe).
     const killed = await runCli(args, {

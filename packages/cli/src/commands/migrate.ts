@@ -1,30 +1,35 @@
 import { TokenStoreError } from '@tokenstore/core';
 import type { Command } from '../command.js';
 import { CliErrorCode, usageError } from '../cli-error.js';
-import { copyRecords } from '../copy-records.js';
+import { hasPutRecords, putInBatches, saveOneByOne } from '../copy-records.js';
 import { ExitCode } from '../exit-codes.js';
-import { writeTokenFile } from '../file-bulk-write.js';
-import { loadPackage } from '../load-package.js';
 import { closeQuietly, openStore, type OpenedStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
 import { progress } from '../progress.js';
 import { compareRecords, isIdentical, type CopyDifference } from '../verify-copy.js';
 
-/** Saves in flight: enough to hide round trips (measured: 64 doubles PostgreSQL and MongoDB hops over 16). */
+/** Saves in flight for a store without putRecords: enough to hide round trips (64 doubled PostgreSQL and MongoDB hops over 16). */
 const DEFAULT_CONCURRENCY = 64;
+/** Records per putRecords call: one statement or transaction each, small enough for any server's packet limits. */
+const DEFAULT_BATCH_SIZE = 1000;
+/** putRecords calls in flight: a few hide the round trips; more only contend for the same table. */
+const BATCHES_IN_FLIGHT = 4;
 /** How many differing ids are printed (ids are not secret; a million of them is not useful). */
 const SHOWN_IDS = 10;
 
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'copy every token from one store to another, then verify both sides record by record',
-  help: `Usage: tokenstore migrate --from <store-url> --to <store-url> [--concurrency <n>]
+  help: `Usage: tokenstore migrate --from <store-url> --to <store-url> [--batch-size <n>] [--concurrency <n>]
 
 Copies every record from the source to the target exactly as stored (encrypted
-values stay encrypted, under the same keys), saving each by its id. Idempotent:
-after a crash or an interrupt, run the same command again; nothing is duplicated
-or lost. Then it verifies: record counts and a digest of every field of every
-record on both sides; any difference (a missing, extra or changed record) exits 4.
+values stay encrypted, under the same keys), by id: a record whose id is in the
+target is replaced field for field, the others are inserted, in batches (one
+transaction or statement each). Records are never matched by user or token, so
+records sharing a refresh token stay separate. Idempotent: after a crash or an
+interrupt, run the same command again; nothing is duplicated or lost. Then it
+verifies: record counts and a digest of every field of every record on both
+sides; any difference (a missing, extra or changed record) exits 4.
 Stop the applications writing to the source first: a token refreshed during the
 copy shows up as a difference.
 
@@ -33,16 +38,19 @@ Progress goes to stderr: a bar with rate and ETA on a terminal, plain lines othe
 Options:
   --from <url>         the source store
   --to <url>           the target store (created if missing)
-  --concurrency <n>    saves in flight at once (default ${DEFAULT_CONCURRENCY})
+  --batch-size <n>     records per batch (default ${DEFAULT_BATCH_SIZE}; a file: target is written in one batch)
+  --concurrency <n>    saves in flight at once, for a target store without batches (default ${DEFAULT_CONCURRENCY}; at most ${BATCHES_IN_FLIGHT} batches)
   -h, --help           this help
 `,
   async run(args, { io, importer }) {
-    const { values } = parseCommandArgs('migrate', args, { from: { type: 'string' }, to: { type: 'string' }, concurrency: { type: 'string' } }, 0);
+    const { values } = parseCommandArgs('migrate', args, { from: { type: 'string' }, to: { type: 'string' }, 'batch-size': { type: 'string' }, concurrency: { type: 'string' } }, 0);
     if (values.help) return io.out(this.help), ExitCode.OK;
     if (!values.from || !values.to) throw usageError('migrate: both --from <url> and --to <url> are required');
     if (values.from === values.to) throw usageError('migrate: --from and --to name the same store');
     const concurrency = Number(values.concurrency ?? DEFAULT_CONCURRENCY);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('migrate: --concurrency must be a positive integer');
+    const batchSize = Number(values['batch-size'] ?? DEFAULT_BATCH_SIZE);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw usageError('migrate: --batch-size must be a positive integer');
 
     let source: OpenedStore | undefined;
     let target: OpenedStore | undefined;
@@ -53,14 +61,13 @@ Options:
       const tokens = await source.raw.getTokens();
       io.err(`migrate: ${tokens.length} tokens from ${source.location.display} to ${target.location.display}\n`);
       const bar = progress(io, 'migrate', tokens.length);
-      if (target.location.kind === 'file' && (await target.raw.getTokens()).length === 0) {
-        const fileFormat = (await loadPackage(target.location.packageName, 'a file store URL', importer)) as { FORMAT: string; FORMAT_VERSION: number };
-        writeTokenFile(target.location.target, fileFormat, tokens);
-        // Read back through a fresh FileStore: it validates the file we wrote.
-        await closeQuietly(target.raw);
-        target = await openStore(values.to, { importer });
+      const onDone = (done: number) => bar.update(done);
+      if (hasPutRecords(target.raw)) {
+        // FileStore rewrites its whole file per write: one batch is one rewrite instead of n / batchSize.
+        const size = target.location.kind === 'file' ? Math.max(tokens.length, 1) : batchSize;
+        await putInBatches(tokens, target.raw, size, Math.min(concurrency, BATCHES_IN_FLIGHT), onDone);
       } else {
-        await copyRecords(tokens, target.raw, concurrency, (done) => bar.update(done));
+        await saveOneByOne(tokens, target.raw, concurrency, onDone);
       }
       bar.finish(tokens.length);
       const copiedMs = io.now() - started;

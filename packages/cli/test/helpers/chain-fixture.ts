@@ -36,14 +36,19 @@ export function fixtureSecrets(i: number): string[] {
  * own schema (SQLiteStore creates it) but not through saveToken: seeding is not what is measured.
  */
 export function seedSqlite(filename: string, count: number): void {
+  seedSqliteRecords(filename, Array.from({ length: count }, (_, i) => fixtureRecord(i)));
+}
+
+/**
+ * Writes records as they are (no matching rules, so records saveToken would merge can coexist, as
+ * they do in real stores: an unbound record sharing a refresh token with a bound one, say).
+ */
+export function seedSqliteRecords(filename: string, records: readonly TokenRecord[]): void {
   const store = new SQLiteStore({ filename });
   const columns = RECORD_FIELDS.map((f) => `"${RECORD_COLUMNS[f]}"`).join(', ');
   const insert = store.database.prepare(`INSERT INTO "oauthtoken" (${columns}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`);
   store.database.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const record = fixtureRecord(i);
-      insert.run(...RECORD_FIELDS.map((f) => record[f]));
-    }
+    for (const record of records) insert.run(...RECORD_FIELDS.map((f) => record[f]));
   })();
   store.database.close();
 }
