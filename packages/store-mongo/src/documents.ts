@@ -57,10 +57,9 @@ export function idFilter(id: string): Filter<TokenDocument> {
 
 /**
  * The document with this id, if its owner is `expectedUserName`: that user's digest, or no user at all
- * for `null` (`$exists: false`: an unbound document has no `userNameDigest` field). `undefined`: any owner.
+ * for `null` (`$exists: false`: an unbound document has no `userNameDigest` field).
  */
-export function ownerFilter(id: string, expectedUserName: string | null | undefined): Filter<TokenDocument> {
-  if (expectedUserName === undefined) return idFilter(id);
+export function ownerFilter(id: string, expectedUserName: string | null): Filter<TokenDocument> {
   if (expectedUserName !== null) assertString(expectedUserName);
   const owner = expectedUserName === null ? { $exists: false } : { $eq: lookupDigest(expectedUserName) };
   return { ...idFilter(id), userNameDigest: owner } as Filter<TokenDocument>;

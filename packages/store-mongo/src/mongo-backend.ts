@@ -1,4 +1,4 @@
-import { RetriedOnce, generateTokenId, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { generateTokenId, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lookupDigest } from './digest.js';
@@ -27,10 +27,6 @@ export class MongoBackend implements RecordBackend {
   readonly #db: Db;
   readonly #tokens: Collection<TokenDocument>;
   readonly #leases: Collection<Document>;
-  #closed = false;
-  /** Index builds on first use: shared by concurrent callers, remembered once done, retried after a failure. */
-  readonly #tokenIndexes = new RetriedOnce(() => ensureIndexes(this.#tokens, TOKEN_INDEXES));
-  readonly #leaseIndexes = new RetriedOnce(() => ensureIndexes(this.#leases, LEASE_INDEXES));
 
   constructor(client: MongoClient, ownsClient: boolean, names: CollectionNames) {
     this.#client = client;
@@ -38,7 +34,7 @@ export class MongoBackend implements RecordBackend {
     this.#db = client.db(names.dbName);
     this.#tokens = this.#db.collection<TokenDocument>(names.collection);
     this.#leases = this.#db.collection(names.leaseCollection);
-    this.lock = new MongoLeaseLock(() => this.#leaseCollection());
+    this.lock = new MongoLeaseLock(async () => this.#leases);
   }
 
   /** The database in use (the client's default database when no `dbName` was given). */
@@ -46,22 +42,34 @@ export class MongoBackend implements RecordBackend {
     return this.#db.databaseName;
   }
 
-  /** Creates the indexes now (what the first operation does anyway). */
-  async ensureIndexes(): Promise<void> {
-    await this.#tokenCollection();
+  /**
+   * The kit's first-use setup (also MongoStore.ensureIndexes()): connects the store's own client and
+   * creates both collections' indexes. Idempotent and safe from many processes at once.
+   *
+   * Connecting explicitly: the driver (6.x) connects by itself on the first operation, but when that
+   * first attempt fails (server down at start-up) it keeps the failed topology, and every later
+   * operation fails with MongoTopologyClosedError without trying again; `connect()` replaces it, and
+   * the kit runs a failed setup again on the next call. Once connected, the driver reconnects by
+   * itself. The app's own client is left alone: the app decides when it connects (and may have closed
+   * it on purpose).
+   */
+  async setup(): Promise<void> {
+    if (this.#ownsClient) await this.#client.connect();
+    await ensureIndexes(this.#tokens, TOKEN_INDEXES);
+    await ensureIndexes(this.#leases, LEASE_INDEXES);
   }
 
   async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
     // BSON cannot hold an unpaired surrogate, so no stored value equals one that has it.
     if (!isWellFormed(value)) return [];
-    const tokens = await this.#tokenCollection();
+    const tokens = this.#tokens;
     const documents = await tokens.find(lookupFilter(field, value), READ_OPTIONS).toArray();
     return documents.map(fromDocument);
   }
 
   async insert(record: TokenRecord): Promise<void> {
     const document = toDocument(record);
-    const tokens = await this.#tokenCollection();
+    const tokens = this.#tokens;
     try {
       await tokens.insertOne(document);
     } catch (error) {
@@ -82,9 +90,9 @@ export class MongoBackend implements RecordBackend {
    * a bound record keeps its owner) also holds a short lease on the record, which serializes those
    * replaces on any server. Replaces of bound records need no lease and take none.
    */
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     const { _id: _ignored, ...replacement } = toDocument({ ...record, id });
-    const tokens = await this.#tokenCollection();
+    const tokens = this.#tokens;
     const write = async (): Promise<boolean> => {
       try {
         const result = await tokens.replaceOne(ownerFilter(id, expectedUserName), replacement);
@@ -125,7 +133,7 @@ export class MongoBackend implements RecordBackend {
   }
 
   async insertMany(records: readonly TokenRecord[]): Promise<void> {
-    await insertDocuments(await this.#tokenCollection(), records);
+    await insertDocuments(this.#tokens, records);
   }
 
   async diagnose(): Promise<Omit<StoreDiagnostics, 'store'>> {
@@ -134,54 +142,27 @@ export class MongoBackend implements RecordBackend {
 
   async delete(id: string): Promise<void> {
     if (!isWellFormed(id)) return;
-    const tokens = await this.#tokenCollection();
+    const tokens = this.#tokens;
     await tokens.deleteOne(idFilter(id));
   }
 
   async list(): Promise<readonly TokenRecord[]> {
-    const tokens = await this.#tokenCollection();
+    const tokens = this.#tokens;
     const documents = await tokens.find({}, READ_OPTIONS).toArray();
     return documents.map(fromDocument);
   }
 
   async clear(): Promise<void> {
-    const tokens = await this.#tokenCollection();
+    const tokens = this.#tokens;
     await tokens.deleteMany({});
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
     // The app's own client is the app's to close.
     if (this.#ownsClient) await this.#client.close();
   }
 
   toStoreError(error: unknown, operation: string): Error {
     return toStoreError(error, operation);
-  }
-
-  /**
-   * Connects the store's own client when it is not connected. The driver (6.x) connects by itself on
-   * the first operation, but when that first attempt fails (server down at start-up) it keeps the
-   * failed topology, and every later operation fails with MongoTopologyClosedError without trying
-   * again; `connect()` replaces it. Cheap when connected. The app's own client is left alone: the app
-   * decides when it connects (and may have closed it on purpose).
-   */
-  async #connect(): Promise<void> {
-    if (this.#closed) throw new TokenStoreError('STORE_CLOSED', 'MongoStore is closed');
-    if (this.#ownsClient) await this.#client.connect();
-  }
-
-  /** The token collection once its indexes exist. */
-  async #tokenCollection(): Promise<Collection<TokenDocument>> {
-    await this.#connect();
-    await this.#tokenIndexes.run();
-    return this.#tokens;
-  }
-
-  /** The lease collection once its index exists. */
-  async #leaseCollection(): Promise<Collection<Document>> {
-    await this.#connect();
-    await this.#leaseIndexes.run();
-    return this.#leases;
   }
 }

@@ -69,12 +69,8 @@ export class MongoStore extends RecordTokenStore {
    * Creates the collection's indexes now (idempotent; safe from many processes at once). The first
    * operation does it anyway; call this to fail fast at start-up when the server is unreachable.
    */
-  async ensureIndexes(): Promise<void> {
-    try {
-      await this.#backend.ensureIndexes();
-    } catch (error) {
-      throw this.#backend.toStoreError(error, 'ensureIndexes');
-    }
+  ensureIndexes(): Promise<void> {
+    return this.setUpNow('ensureIndexes', () => this.#backend.setup());
   }
 }
 
