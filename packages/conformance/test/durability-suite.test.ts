@@ -11,18 +11,35 @@ import { runChildVitest, testIdOf } from './support/child-vitest.js';
 
 const dir = fileURLToPath(new URL('./fixtures/durability-broken/', import.meta.url));
 
+// One child vitest run for both broken stores; each test reads its store's results.
+let brokenRun: ReturnType<typeof runChildVitest> | undefined;
+async function resultsOf(store: string) {
+  const { assertions, output } = await (brokenRun ??= runChildVitest(dir, `${dir}vitest.config.ts`));
+  const mine = assertions.filter((a) => a.ancestorTitles.some((t) => t === `tokenstore durability: ${store}`));
+  const idsWith = (status: string) => mine.filter((a) => a.status === status).map((a) => testIdOf(a.title)).sort();
+  return { mine, idsWith, output: output.slice(-3000) };
+}
+
 describe('runDurabilitySuite', () => {
   it('fails the crash, lost-update and lease tests of a write-behind store with an in-process lease, naming the test id', async () => {
-    const { assertions, output } = await runChildVitest(dir, `${dir}vitest.config.ts`);
-    const failed = assertions.filter((a) => a.status === 'failed').map((a) => testIdOf(a.title));
-    // The module skips one-record-per-user (this store's outcome there depends on timing); the skip
-    // is reported with its reason, like the conformance suite's skips.
-    const caught = durabilityTestIds.filter((id) => id !== 'durability.processes.one-record-per-user');
-    expect(failed.sort(), output.slice(-3000)).toEqual([...caught].sort());
-    const skipped = assertions.filter((a) => a.status === 'skipped');
-    expect(skipped.map((a) => a.title)).toEqual([expect.stringMatching(/^\[durability\.processes\.one-record-per-user\] .*\(skipped: timing-dependent for this store\)$/)]);
+    const { mine, idsWith, output } = await resultsOf('write-behind (broken)');
+    // The module skips one-record-per-user (this store's outcome there depends on timing) and does not
+    // opt in to the refresh race; skips are reported with their reason, like the conformance suite's.
+    const caught = durabilityTestIds.filter((id) => id !== 'durability.processes.one-record-per-user' && id !== 'durability.engine.one-refresh-per-expiry');
+    expect(idsWith('failed'), output).toEqual([...caught].sort());
+    expect(mine.filter((a) => a.status === 'skipped').map((a) => a.title).sort()).toEqual([
+      expect.stringMatching(/^\[durability\.engine\.one-refresh-per-expiry\] .*\(skipped: opt-in: set durability\.refreshRace to true\)$/),
+      expect.stringMatching(/^\[durability\.processes\.one-record-per-user\] .*\(skipped: timing-dependent for this store\)$/),
+    ]);
     // Every failure says which durability test and what was expected, not just a bare assertion.
-    for (const a of assertions.filter((t) => t.status === 'failed')) expect(a.failureMessages.join('\n')).toMatch(/\[durability\.[a-z.-]+\]/);
+    for (const a of mine.filter((t) => t.status === 'failed')) expect(a.failureMessages.join('\n')).toMatch(/\[durability\.[a-z.-]+\]/);
+  }, 120_000);
+
+  it('fails the refresh race of a store whose lease does not exclude: several token requests for one expiry', async () => {
+    const { mine, idsWith, output } = await resultsOf('open lock (broken)');
+    expect(idsWith('failed'), output).toEqual(['durability.engine.one-refresh-per-expiry', 'durability.processes.one-lease-holder']);
+    const race = mine.find((a) => testIdOf(a.title) === 'durability.engine.one-refresh-per-expiry')!;
+    expect(race.failureMessages.join('\n')).toMatch(/\[durability\.engine\.one-refresh-per-expiry\] exactly one token request/);
   }, 120_000);
 
   it('rejects a module without a durability part, and unknown skip ids', async () => {

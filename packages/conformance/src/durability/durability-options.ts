@@ -20,6 +20,12 @@ export interface DurabilityOptions {
    * Throw to fail the test; the suite names the test and the moment.
    */
   inspectLocation?(location: string, state: LocationState): Promise<void> | void;
+  /**
+   * Opt in to `durability.engine.one-refresh-per-expiry`: child processes run @tokenstore/core's refresh
+   * engine (the version installed next to the suite) on your store, so its `lock` must exclude across
+   * processes. Off by default: it tests the engine over your lease rather than your store alone.
+   */
+  refreshRace?: boolean;
   /** Durability tests to skip, by id, each with a non-empty reason. Unknown ids throw (typo protection). */
   skip?: Readonly<Record<string, string>>;
 }
@@ -52,6 +58,7 @@ export function durabilityOf(options: unknown): DurabilityOptions {
   for (const key of ['createLocation', 'openStore'] as const) {
     if (typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function`);
   }
+  if (durability.refreshRace !== undefined && typeof durability.refreshRace !== 'boolean') throw new TypeError('runDurabilitySuite: durability.refreshRace must be a boolean when given');
   for (const key of ['destroyLocation', 'inspectLocation'] as const) {
     if (durability[key] !== undefined && typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function when given`);
   }

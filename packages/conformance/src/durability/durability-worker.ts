@@ -6,9 +6,11 @@
  *     save-many <location> <tag> <count> <at>  at time <at>, save <count> distinct tokens, print "done"
  *     save-same <location> <user> <at>    at time <at>, save one new user's token 5 times at once, print the ids
  *     lease <location> <owner> <at>       at time <at>, try to acquire lease "k", print "true"/"false"
+ *     refresh <location> <server> <user>  an Initializer for <user>; print "ready", wait at <server>/go,
+ *                                         then ask for the access token: print "token <t>" or "error <code>"
  */
 import { writeSync } from 'node:fs';
-import { OAuthToken } from '@tokenstore/core';
+import { customEnvironment, Initializer, OAuthToken } from '@tokenstore/core';
 import { resolveConformanceOptions } from '../options.js';
 import { durabilityOf } from './durability-options.js';
 import { crashToken, hotToken } from './durability-tokens.js';
@@ -49,6 +51,22 @@ async function main(): Promise<void> {
     if (!store.lock) throw new Error('the store has no lock');
     await waitUntil(Number(b));
     say(String(await store.lock.acquire('k', a, 60_000)));
+  } else if (mode === 'refresh') {
+    const sdk = await Initializer.initialize({
+      environment: customEnvironment({ name: 'durability', tokenEndpoint: `${a}/token` }),
+      store,
+      token: { userSignature: { name: b } },
+      refresh: { lockPollMs: 10 },
+    });
+    say('ready');
+    const go = await fetch(`${a}/go`);
+    if (!go.ok) throw new Error(`the barrier answered ${go.status}: ${await go.text()}`);
+    try {
+      say(`token ${await sdk.getAccessToken()}`);
+    } catch (error) {
+      say(`error ${(error as { code?: string }).code ?? String(error)}`);
+    }
+    await sdk.close();
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

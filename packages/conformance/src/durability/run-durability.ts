@@ -7,6 +7,7 @@ import { resolveConformanceOptions, validateSkips, type VitestApi } from '../opt
 import { runChild, startChild } from './child-process.js';
 import { durabilityOf, type DurabilityOptions, type DurabilitySuiteOptions, type LocationState } from './durability-options.js';
 import { crashToken, HOT_USER, hotToken } from './durability-tokens.js';
+import { refreshRace } from './refresh-race.js';
 
 /** The durability tests, by stable id (for `durability.skip`). */
 export const DURABILITY_TESTS = Object.freeze({
@@ -14,6 +15,7 @@ export const DURABILITY_TESTS = Object.freeze({
   'durability.processes.no-lost-update': 'several processes saving distinct tokens into one store: every token is there',
   'durability.processes.one-record-per-user': 'several processes saving one new user at the same moment: exactly one record, one id',
   'durability.processes.one-lease-holder': 'several processes asking for one lease at the same moment: exactly one gets it',
+  'durability.engine.one-refresh-per-expiry': "several processes' refresh engines asking for one expired token at the same moment: exactly one token request, every process gets the new token, the rotated refresh token is stored (opt-in: durability.refreshRace)",
 } as const);
 export type DurabilityTestId = keyof typeof DURABILITY_TESTS;
 export const durabilityTestIds: readonly string[] = Object.freeze(Object.keys(DURABILITY_TESTS));
@@ -52,12 +54,20 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
 
   const test = (id: DurabilityTestId, body: (location: string) => Promise<void>) => {
     const title = `[${id}] ${DURABILITY_TESTS[id]}`;
-    const reason = skips.get(id);
+    const reason = skips.get(id) ?? (id === 'durability.engine.one-refresh-per-expiry' && durability.refreshRace !== true ? 'opt-in: set durability.refreshRace to true' : undefined);
     if (reason !== undefined) return vitest.it.skip(`${title} (skipped: ${reason})`, () => {});
     vitest.it(title, { timeout }, async () => {
       const location = await durability.createLocation();
       try {
         await body(location);
+      } catch (error) {
+        // A child that failed, a store that threw: the failure still names the test.
+        if (error instanceof Error && !error.message.includes('[durability.')) {
+          const named = `[${id}] ${error.message}`;
+          error.stack = error.stack?.replace(error.message, named);
+          error.message = named;
+        }
+        throw error;
       } finally {
         await durability.destroyLocation?.(location);
       }
@@ -170,6 +180,11 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
       const answers = outputs.map((lines) => lines[0]);
       expect(answers.filter((l) => l === 'true'), '[durability.processes.one-lease-holder] granted once').toHaveLength(1);
       expect(answers.filter((l) => l === 'false'), '[durability.processes.one-lease-holder] refused to every other process').toHaveLength(processes + 1);
+    });
+
+    test('durability.engine.one-refresh-per-expiry', async (location) => {
+      await refreshRace({ location, processes, expect, script, workerArgs: worker, withStore });
+      await inspect('durability.engine.one-refresh-per-expiry', location, { killed: false, acknowledged: 1 }, 'after the processes exited');
     });
   });
 }
