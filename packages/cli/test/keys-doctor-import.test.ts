@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encryptedStore, OAuthToken } from '@tokenstore/core';
 import { SQLiteStore } from '@tokenstore/store-sqlite';
@@ -80,11 +80,29 @@ describe('tokenstore doctor', () => {
     expect(none.out).toContain('does not exist');
   });
 
+  it('a lookup without an index and a world-writable directory, from the store\'s own diagnose(): named, exit 4; the lease is still checked', async () => {
+    const sub = join(dir, 'open-dir');
+    mkdirSync(sub);
+    const filename = join(sub, 'noindex.db');
+    const store = new SQLiteStore({ filename });
+    store.database.exec('DROP INDEX "oauthtoken_access_token_ix"');
+    await store.close();
+    chmodSync(sub, 0o777);
+    const { code, out } = await cli(['doctor', `sqlite:${filename}`]);
+    expect(code).toBe(ExitCode.CHECK_FAILED);
+    expect(out).toContain('FAIL  indexes: no index serves the accessToken lookup: each one scans every record');
+    expect(out).toContain('FAIL  file permissions: its directory is writable by everyone (mode 777)');
+    expect(out).toContain('ok    schema version: 1');
+    const json = JSON.parse((await cli(['doctor', `sqlite:${filename}`, '--json'])).out) as { check: string; ok: boolean }[];
+    expect(json.filter((f) => !f.ok).map((f) => f.check)).toEqual(['file permissions', 'indexes']);
+  });
+
   it('PostgreSQL: a table never created is reported, not created (doctor migrates nothing)', async () => {
     const table = uniqueName('cli_doctor');
     const { code, out } = await cli(['doctor', `${TEST_URLS.postgres}?table=${table}`]);
     expect(code).toBe(ExitCode.CHECK_FAILED);
-    expect(out).toContain(`FAIL  schema version: no table public.${table}_migrations`);
+    expect(out).toContain('FAIL  schema version: none: the store was never created here');
+    expect(out).toContain(`warn  PostgresStore: no table public.${table}_migrations`);
     const again = await cli(['doctor', `${TEST_URLS.postgres}?table=${table}`]);
     expect(again.out).toContain('no table'); // still not there
   });

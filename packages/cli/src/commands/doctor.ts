@@ -1,27 +1,27 @@
-import { TokenStoreError, isTokenStoreError } from '@tokenstore/core';
+import { TokenStoreError, isTokenStoreError, type TokenStore } from '@tokenstore/core';
+import type { StoreDiagnostics } from '@tokenstore/core/store-kit';
 import type { Command } from '../command.js';
 import { CliErrorCode } from '../cli-error.js';
-import { leaseCheck, permissionCheck, readCheck } from '../doctor/access-checks.js';
-import { problem, type Finding } from '../doctor/finding.js';
-import { schemaChecks } from '../doctor/schema-checks.js';
+import { leaseCheck, missingDatabaseFile, readCheck } from '../doctor/access-checks.js';
+import { problem, warning, type Finding } from '../doctor/finding.js';
+import { diagnosticFindings } from '../doctor/store-findings.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadPackage } from '../load-package.js';
 import { closeQuietly, openStore, type OpenedStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
-import { parseStoreUrl, type StoreLocation } from '../store-url.js';
+import { parseStoreUrl } from '../store-url.js';
 
-const STORE_CLASSES: Record<StoreLocation['kind'], string> = { sqlite: 'SQLiteStore', file: 'FileStore', postgres: 'PostgresStore', mysql: 'MySQLStore', mongodb: 'MongoStore' };
+type Diagnosable = TokenStore & { diagnose(): Promise<StoreDiagnostics> };
 
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'check a store: connection, schema version, indexes, refresh lease, file permissions',
   help: `Usage: tokenstore doctor <store-url> [--json]
 
-Connects, reads, checks the schema version and that every lookup is indexed,
-takes and releases a refresh lease, and (sqlite:, file:) checks that the file is
-readable by its owner only. Says what is wrong in plain words. Changes nothing
-(PostgreSQL and MySQL are opened without migrating; a SQLite file is created
-and migrated as any open would, a missing one is reported first).
+Connects, asks the store to diagnose itself (schema version found and expected,
+lookups without an index, the mode and owner of token files), reads, and takes
+and releases a refresh lease. Says what is wrong in plain words. Changes nothing
+(PostgreSQL and MySQL are opened without migrating; a missing SQLite file is
+reported, not created).
 
 Options:
   --json      the findings as one JSON array on stdout
@@ -33,25 +33,20 @@ Exit code 0 when every check passed (warnings allowed), 4 when one failed.
     if (values.help) return io.out(this.help), ExitCode.OK;
     const location = parseStoreUrl(positionals[0] as string);
     const findings: Finding[] = [];
-    const permissions = permissionCheck(location);
-    if (permissions) findings.push(permissions);
+    const missing = missingDatabaseFile(location);
+    if (missing) findings.push(missing);
     let opened: OpenedStore | undefined;
-    if (!(location.kind === 'sqlite' && permissions && !permissions.ok && permissions.detail.endsWith('does not exist'))) {
+    if (!missing) {
       try {
         opened = await openStore(positionals[0] as string, { importer, noMigrate: true });
-        const module = await loadPackage(location.packageName, 'doctor', importer);
-        const version = (module[STORE_CLASSES[location.kind]] as { SCHEMA_VERSION?: number } | undefined)?.SCHEMA_VERSION;
-        // Schema first: on a database where the store was never created, "relation does not exist"
-        // from a read would say less than "no migrations table".
-        const schema = await schemaChecks(location, opened.raw as never, version).catch(async (error: unknown) => {
-          // A raw driver error (the server is down, say): let the store classify it through a read.
-          if (!isTokenStoreError(error)) await readCheck(opened!.raw);
-          throw error;
-        });
-        findings.push(...schema);
-        if (schema.every((f) => f.ok)) {
-          findings.push(await readCheck(opened.raw));
-          findings.push(await leaseCheck(opened.raw));
+        // Only the store's public surface: diagnose() (the store kit's) and the contract itself.
+        const store = opened.raw as Partial<Diagnosable> & TokenStore;
+        const diagnosed = typeof store.diagnose === 'function' ? diagnosticFindings(await store.diagnose()) : [warning('diagnose', 'this store cannot diagnose itself (it is not built on the store kit): schema and indexes not checked')];
+        findings.push(...diagnosed);
+        // A store never created (or needing a migration) would fail the read with less helpful words.
+        if (diagnosed.every((f) => f.ok || f.check === 'file permissions')) {
+          findings.push(await readCheck(store));
+          findings.push(await leaseCheck(store));
         }
       } catch (error) {
         if (isTokenStoreError(error, CliErrorCode.STORE_PACKAGE_MISSING)) throw error;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { TokenStore } from '@tokenstore/core';
 import type { StoreLocation } from '../store-url.js';
 import { ok, problem, warning, type Finding } from './finding.js';
@@ -30,23 +30,12 @@ export async function leaseCheck(store: TokenStore): Promise<Finding> {
   return ok('refresh lease', 'taken and released');
 }
 
-/** Token files hold refresh tokens and client secrets: only their owner may read them. */
-export function permissionCheck(location: StoreLocation): Finding | undefined {
-  if (location.kind !== 'sqlite' && location.kind !== 'file') return undefined;
+/**
+ * A SQLite URL naming no file: said before opening, since opening would create (and migrate) it.
+ * From the URL alone, not from the store.
+ */
+export function missingDatabaseFile(location: StoreLocation): Finding | undefined {
+  if (location.kind !== 'sqlite') return undefined;
   const path = resolve(location.target);
-  let mode: number;
-  try {
-    mode = statSync(path).mode & 0o777;
-  } catch {
-    return problem('file permissions', `${path} does not exist`);
-  }
-  const findings: string[] = [];
-  if (mode & 0o077) findings.push(`${path} is readable or writable by others (mode ${mode.toString(8)}): it holds every user's tokens; run chmod 600 ${path}`);
-  try {
-    const dirMode = statSync(dirname(path)).mode & 0o777;
-    if (dirMode & 0o002) findings.push(`its directory is writable by everyone (mode ${dirMode.toString(8)}): anyone can replace the file`);
-  } catch {
-    // The file exists, so its directory does too; a stat failure here is not worth a finding.
-  }
-  return findings.length === 0 ? ok('file permissions', `mode ${mode.toString(8)}`) : problem('file permissions', findings.join('; '));
+  return existsSync(path) ? undefined : problem('file permissions', `${path} does not exist`);
 }
