@@ -80,7 +80,7 @@ export class FileBackend implements RecordBackend {
     });
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     // The owner check runs inside the read-modify-write, under the lock, on the records just read from
     // disk: no other process can adopt or rebind the record between the check and the write.
     return this.#mutate('replace', (index) => {

@@ -22,7 +22,6 @@ export class SQLiteBackend implements RecordBackend {
   readonly #names: SchemaNames;
   readonly #findBy: Readonly<Record<LookupField, Statement<[string], Row>>>;
   readonly #insert: Statement<Values>;
-  readonly #replace: Statement<Values>;
   /** The replace with a compare-and-swap on the owner: `... AND "user_name" IS ?` (null-safe). */
   readonly #replaceIfUser: Statement<Values>;
   /** The save fast path: replace the record with this id if it has no user or this one (`replaceIfSelectable`). */
@@ -46,7 +45,6 @@ export class SQLiteBackend implements RecordBackend {
     this.#insert = db.prepare<Values>(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
     const others = RECORD_FIELDS.filter((f) => f !== 'id');
     const update = `UPDATE ${table} SET ${others.map((f) => `${column(f)} = ?`).join(', ')} WHERE "id" = ?`;
-    this.#replace = db.prepare<Values>(update);
     // IS, not =: NULL IS NULL is true, so "still unbound" is checked in the same statement as the write.
     this.#replaceIfUser = db.prepare<Values>(`${update} AND ${column('userName')} IS ?`);
     // = on TEXT without a COLLATE clause is BINARY: byte-exact, like findBy.
@@ -69,12 +67,11 @@ export class SQLiteBackend implements RecordBackend {
     }
   }
 
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     const values: Values = RECORD_FIELDS.filter((f) => f !== 'id').map((f) => record[f]);
     try {
       // One statement: SQLite checks the owner and writes under its write lock, atomically.
-      if (expectedUserName !== undefined) return this.#replaceIfUser.run(...values, id, expectedUserName).changes > 0;
-      return this.#replace.run(...values, id).changes > 0;
+      return this.#replaceIfUser.run(...values, id, expectedUserName).changes > 0;
     } catch (error) {
       rethrowConflict(error);
     }
