@@ -8,6 +8,7 @@ export { sleep } from './sleep.js';
 export { assertDistFresh } from './dist-fresh.js';
 export { startChild, runChild, type Child } from '@tokenstore/conformance/child-process';
 export { assertWorkerReady, tempPrefix, type FileBackedStore } from './file-backed-store.js';
+export { runConformanceCli } from './conformance-cli.js';
 export { runFileStoreConformance } from './file-conformance.js';
 export { leaseBasicsTests } from './lease-basics.js';
 export { rejection, rejectsWith } from './rejections.js';

@@ -2,7 +2,8 @@
 /**
  * tokenstore-conformance <module>: runs the conformance suite, with the vitest installed in the current
  * project, against the store the module describes (its default export: the options, or a possibly async
- * function returning them). Exits 0 when every test passes, 1 when any fails, 2 on usage/setup errors.
+ * function returning them). `--durability` runs the durability suite through the module's `durability`
+ * part instead. Exits 0 when every test passes, 1 when any fails, 2 on usage/setup errors.
  */
 import { runCli } from './cli-run.js';
 

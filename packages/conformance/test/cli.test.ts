@@ -87,10 +87,29 @@ describe.concurrent('tokenstore-conformance CLI', () => {
     expect(unknown.output).toContain('unknown option --bogus');
   });
 
+  it('--durability runs the durability suite: exit 1 naming the failed test for a store whose lease does not exclude', async () => {
+    const { code, output } = await cli('test/fixtures/durability-broken/open-lock-store.conformance.mjs', '--durability');
+    expect(output).toContain('running the durability suite against');
+    expect(output).toMatch(/FAIL .*\[durability\.engine\.one-refresh-per-expiry\]/);
+    expect(output).toMatch(/\[durability\.engine\.one-refresh-per-expiry\] exactly one token request/);
+    expect(output).toMatch(/Tests\s+2 failed \| 3 skipped \(5\)/);
+    expect(code, output).toBe(1);
+  });
+
+  it('--durability exits 2 for a module without a durability part, and for a TypeScript module (its children run plain node)', async () => {
+    const plain = await cli('test/fixtures/memory-store.conformance.mjs', '--durability');
+    expect(plain.code, plain.output).toBe(2);
+    expect(plain.output).toContain('has no `durability` part');
+    const typescript = await cli('test/fixtures/broken-store.conformance.ts', '--durability');
+    expect(typescript.code, typescript.output).toBe(2);
+    expect(typescript.output).toContain('--durability needs a plain JavaScript module');
+  });
+
   it('--help exits 0 and --version prints the package version', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.output).toContain('Exit status');
+    expect(help.output).toContain('--durability');
     const version = await cli('--version');
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(version.output.trim()).toBe(pkg.version);
