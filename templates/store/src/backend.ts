@@ -23,11 +23,11 @@ export class __STORE_CLASS__Backend implements RecordBackend {
   }
 
   /**
-   * Replaces the record with this id, only if its user name is still `expectedUserName` (when given),
-   * checked in the same atomic step as the write (`UPDATE ... WHERE id = ? AND user_name IS NOT DISTINCT
-   * FROM ?`): two users racing for one unbound record must not both get it. False: nothing written.
+   * Replaces the record with this id, only if its user name is still `expectedUserName` (null: still no
+   * user), checked in the same atomic step as the write (`UPDATE ... WHERE id = ? AND user_name IS NOT
+   * DISTINCT FROM ?`): two users racing for one unbound record must not both get it. False: nothing written.
    */
-  async replace(id: string, record: TokenRecord, expectedUserName?: string | null): Promise<boolean> {
+  async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
     return this.#records.replace(id, record, expectedUserName);
   }
 
@@ -38,6 +38,7 @@ export class __STORE_CLASS__Backend implements RecordBackend {
     this.#records.delete(id);
   }
 
+  /** Every record, in any order (the kit sorts `getTokens()` by id). */
   async list(): Promise<readonly TokenRecord[]> {
     return this.#records.list();
   }
@@ -46,7 +47,13 @@ export class __STORE_CLASS__Backend implements RecordBackend {
     this.#records.clear();
   }
 
-  /** Release connections here; the kit calls it once, and rejects calls after close for you. */
+  /**
+   * First-use setup: create your tables and indexes here (idempotent, safe from many processes at once).
+   * The kit runs it once before the first operation, runs it again after a failure, never after close.
+   */
+  async setup(): Promise<void> {}
+
+  /** Release connections here; the kit calls it once (after a running setup), and rejects calls after close for you. */
   async close(): Promise<void> {
     this.lock.clear();
   }
