@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OAuthToken, tokenKey, type TokenStore } from '@tokenstore/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startChild } from '@tokenstore/conformance/child-process';
@@ -70,8 +71,6 @@ async function runScript(script: string, config: object, limitMs = 20_000): Prom
 
 export interface KeepAliveTestOptions {
   store: FileBackedStore;
-  /** Holds `keep-alive-child.mjs` (top-level await) and `keep-alive-child.cjs` (`main().then(...)`). */
-  fixturesDir: string;
 }
 
 /**
@@ -79,13 +78,14 @@ export interface KeepAliveTestOptions {
  * a coded error), whatever the engine waits for: a lease another process holds, a backoff after a
  * 503. And once nothing is pending, it exits by itself without `close()`.
  */
-export function keepAliveTests({ store, fixturesDir }: KeepAliveTestOptions): void {
+export function keepAliveTests({ store }: KeepAliveTestOptions): void {
   // The children run the built store and the built core: build both first (the store's dist is
   // checked here; core's engine is what these tests exercise, so rebuild it after changing it).
   beforeAll(() => assertWorkerReady(store));
 
   describe.each(['mjs', 'cjs'])('a plain .%s script on the built packages', (extension) => {
-    const script = join(fixturesDir, `keep-alive-child.${extension}`);
+    // keep-alive-child.mjs (top-level await) and keep-alive-child.cjs (`main().then(...)`), on the store's built entry of that format.
+    const script = fileURLToPath(new URL(`./keep-alive-child.${extension}`, import.meta.url));
     const cleanups: (() => Promise<void> | void)[] = [];
     afterEach(async () => {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -110,7 +110,8 @@ export function keepAliveTests({ store, fixturesDir }: KeepAliveTestOptions): vo
       );
       const endpoint = await fakeTokenEndpoint(answers);
       cleanups.push(() => endpoint.close());
-      const config = (refresh: object) => ({ file, tokenEndpoint: endpoint.url, user: USER, refresh: { timeoutMs: 2000, ...refresh } });
+      const built = { esm: join(store.packageDir, 'dist', 'index.js'), cjs: join(store.packageDir, 'dist', 'index.cjs'), className: store.className, fileOption: store.fileOption };
+      const config = (refresh: object) => ({ store: built, file, tokenEndpoint: endpoint.url, user: USER, refresh: { timeoutMs: 2000, ...refresh } });
       const leaseKey = `tokenstore:refresh:${tokenKey(saved)}`;
       return { here, endpoint, config, leaseKey };
     }

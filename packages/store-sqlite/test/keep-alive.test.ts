@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { keepAliveTests } from '@tokenstore/store-testkit';
 import { SQLITE_STORE } from './helpers.js';
 
 // Two processes on one SQLite file: a script waiting on the engine (the other's lease, a backoff)
 // stays alive until its call settles, and exits by itself once idle.
-keepAliveTests({ store: SQLITE_STORE, fixturesDir: fileURLToPath(new URL('./fixtures', import.meta.url)) });
+keepAliveTests({ store: SQLITE_STORE });
