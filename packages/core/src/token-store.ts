@@ -24,6 +24,10 @@ export interface TokenStore {
   saveToken(token: OAuthToken): Promise<OAuthToken>;
   /** Deletes the record with this id; an unknown id is not an error. */
   deleteToken(id: string): Promise<void>;
+  /**
+   * Every record, sorted by id in UTF-16 code unit order (what `<` compares on strings): one order for
+   * every store, so two stores' listings can be compared side by side (a migration's verification).
+   */
   getTokens(): Promise<OAuthToken[]>;
   deleteTokens(): Promise<void>;
   /** Releases connections/handles. Idempotent; other calls afterwards fail with STORE_CLOSED. */
