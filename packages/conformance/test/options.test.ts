@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { MemoryStore } from '@tokenstore/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { looksSequential } from '../src/cases/save.js';
+import { looksSequential } from '../src/cases/save-ids.js';
 import { CONFORMANCE_TESTS, type ConformanceOptions, type VitestApi, conformanceTestIds, resolveConformanceOptions, runTokenStoreConformance } from '../src/index.js';
 
 /** A stand-in for the vitest namespace that records what the suite registers. */

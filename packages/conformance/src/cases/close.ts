@@ -1,6 +1,6 @@
 import { expectStoreError, save } from '../assertions.js';
 import type { ConformanceCase } from '../conformance-case.js';
-import { fullInit } from './save.js';
+import { fullInit } from './full-init.js';
 
 export const closeCases: ConformanceCase[] = [
   {

@@ -2,7 +2,7 @@ import type { TokenRecord } from '@tokenstore/core/store-kit';
 import { byId, expectStoreError, listRecords, save } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { expectFind } from './find.js';
-import { fullInit } from './save.js';
+import { fullInit } from './full-init.js';
 
 async function three(t: CaseContext): Promise<TokenRecord[]> {
   return [await save(t, t.token(fullInit(t, 'one'))), await save(t, t.token(fullInit(t, 'two'))), await save(t, t.token(fullInit(t, 'three')))];

@@ -1,7 +1,7 @@
 import type { OAuthToken } from '@tokenstore/core';
 import { byId, expectNoSecrets, expectStoreError, listRecords, save } from '../assertions.js';
 import type { ConformanceCase } from '../conformance-case.js';
-import { fullInit } from './save.js';
+import { fullInit } from './full-init.js';
 
 export const errorCases: ConformanceCase[] = [
   {

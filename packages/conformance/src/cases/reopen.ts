@@ -2,7 +2,7 @@ import { listRecords, save } from '../assertions.js';
 import type { ConformanceCase } from '../conformance-case.js';
 import { EXPIRES_AT_VALUES, JSON_FRAGMENTS, QUOTES_AND_BACKSLASHES, SQL_FRAGMENTS, UNICODE, WHITESPACE, WILDCARDS, everyField } from '../values.js';
 import { distinctFields, expectReadBack, longValueInits, saveAndReadBack } from './roundtrip.js';
-import { fullInit } from './save.js';
+import { fullInit } from './full-init.js';
 
 export const reopenCases: ConformanceCase[] = [
   {

@@ -2,7 +2,7 @@ import { RECORD_STRING_FIELDS, emptyRecord, type TokenRecord, type OAuthToken } 
 import { expectStoreError, listRecords, save } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { expectReadBack } from './roundtrip.js';
-import { fullInit } from './save.js';
+import { fullInit } from './full-init.js';
 import { UNSTORABLE_STRINGS, everyField, utf8Twin } from '../values.js';
 
 /** A duck-typed token (what a caller may pass instead of an OAuthToken) whose toRecord() gives `record`. */
