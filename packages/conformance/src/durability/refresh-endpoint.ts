@@ -30,14 +30,14 @@ export interface RefreshEndpoint {
 export interface RefreshEndpointOptions {
   /** Processes that take part: the barrier opens, and held answers go out, once this many arrived. */
   parties: number;
-  /** Longest time an answer is held for the other parties (default 300 ms). */
+  /** Longest time an answer is held for the other parties (default 500 ms). */
   holdMs?: number;
   /** Longest wait at the barrier before answering 504 (a process died before it got there). */
   barrierTimeoutMs?: number;
 }
 
 export async function startRefreshEndpoint(options: RefreshEndpointOptions): Promise<RefreshEndpoint> {
-  const holdMs = options.holdMs ?? 300;
+  const holdMs = options.holdMs ?? 500;
   const barrierTimeoutMs = options.barrierTimeoutMs ?? 60_000;
   let generation = 0;
   let requests = 0;
