@@ -85,7 +85,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       overhead: { rows: 1000, reps: 5, batchMs: 25 },
       scaling: { sql: [1000, 20_000], file: [1000, 5000], mongo: [1000, 5000], lookups: 200, reps: 5 },
       memory: { tokens: 20_000, reps: 1 },
-      fleet: { tokens: fleetTokens ?? 40, smallTokens: Math.min(fleetTokens ?? 20, 20), processes: 8, waveMs: 1500, leadMs: 2000, workers: 4, pauseMs: 20, throughputPairs: 1, burstTokens: 48 },
+      fleet: { tokens: fleetTokens ?? 24, smallTokens: Math.min(fleetTokens ?? 12, 12), processes: 8, waveMs: 1000, leadMs: 1000, workers: 4, pauseMs: 20, throughputPairs: 1, burstTokens: 16 },
       encryption: { rows: 50, reps: 3, batchMs: 10 },
     };
   }
@@ -99,7 +99,8 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     overhead: { rows: 1000, reps: 41, batchMs: 15 },
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
     memory: { tokens: 100_000, reps: 5 },
-    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: 10_000, workers: 4, pauseMs: 50, throughputPairs: 2, burstTokens: 200 },
+    // The lead grows with the fleet: every process loads every token before the first expiry.
+    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: Math.max(10_000, 5 * (fleetTokens ?? 400)), workers: 4, pauseMs: 50, throughputPairs: 2, burstTokens: 200 },
     encryption: { rows: 1000, reps: 21, batchMs: 40 },
   };
 }

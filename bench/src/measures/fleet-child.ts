@@ -80,6 +80,9 @@ async function handle(m: FleetParent): Promise<void> {
       const mine = sdks.filter((_, i) => i % m.processes === m.index);
       await pool(mine.length, m.workers, (i) => ask(mine[i] as Initializer, report, report.sweepLatenciesMs));
       report.ms = Date.now() - m.startAt;
+      // Quiet before reporting: a refresh gives its lease back after its caller got the token, and
+      // close() waits for that, so the parent counts the leases left once nothing is in flight.
+      await closeAll();
       return send({ type: 'result', report });
     }
     case 'burst': {
@@ -87,7 +90,8 @@ async function handle(m: FleetParent): Promise<void> {
       const mine = sdks.slice(0, m.tokens).filter((_, i) => i % m.processes === m.index);
       await untilAt(m.startAt);
       await pool(mine.length, m.workers, (i) => ask(mine[i] as Initializer, report, null));
-      report.ms = Date.now() - m.startAt;
+      report.ms = Date.now() - m.startAt; // when the last caller had its token
+      await closeAll(); // the next run starts with every lease given back
       return send({ type: 'result', report });
     }
     case 'teardown':

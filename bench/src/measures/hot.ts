@@ -66,8 +66,15 @@ export async function runHot(config: BenchConfig): Promise<MeasureResult> {
       const floor = async (n: number) => {
         for (let i = 0; i < n; i++) await noop();
       };
-      const timing = await interleave({ getAccessToken: subject, findTokenFirst: zoho, awaitFloor: floor }, config.hot.reps, config.hot.batchMs);
+      // The one thing a valid-token check cannot skip is reading the clock; on some VMs that is a
+      // system call costing as much as the floor itself, so it is shown next to the floor.
+      const withClock = async () => (Date.now() > 0 ? cached : '');
+      const clockFloor = async (n: number) => {
+        for (let i = 0; i < n; i++) await withClock();
+      };
+      const timing = await interleave({ getAccessToken: subject, findTokenFirst: zoho, awaitFloor: floor, clockFloor }, config.hot.reps, config.hot.batchMs);
       const f = timing.nsPerOp.awaitFloor as Summary;
+      const c = timing.nsPerOp.clockFloor as Summary;
       const s = timing.nsPerOp.getAccessToken as Summary;
       const b = timing.nsPerOp.findTokenFirst as Summary;
       const speedup = ratioOf(b, s);
@@ -82,7 +89,7 @@ export async function runHot(config: BenchConfig): Promise<MeasureResult> {
         measure: '1 hot path',
         case: `getAccessToken(), ${label}`,
         subject: `${fmtLatency(s.median)} (${fmtNum(1e9 / s.median)} ops/s), ${subjectCalls} store calls / 100k ops`,
-        baseline: `floor: empty awaited call ${fmtLatency(f.median)}; Zoho-style findToken first ${fmtLatency(b.median)} (${zohoCallsPerOp} call/op)`,
+        baseline: `floor: empty awaited call ${fmtLatency(f.median)} (with one Date.now(): ${fmtLatency(c.median)}); Zoho-style findToken first ${fmtLatency(b.median)} (${zohoCallsPerOp} call/op)`,
         result: `${fmtRatio(overFloor)} of the floor; Zoho-style is ${fmtRatio(speedup)} slower`,
         target: `0 store calls, <= ${TARGET}x the floor`,
         met,
@@ -100,6 +107,7 @@ export async function runHot(config: BenchConfig): Promise<MeasureResult> {
         subjectNsPerOp: s,
         baselineNsPerOp: b,
         emptyAwaitNsPerOp: f,
+        awaitWithClockReadNsPerOp: c,
         subjectOpsPerSec: 1e9 / s.median,
         baselineOpsPerSec: 1e9 / b.median,
         speedup,

@@ -70,6 +70,8 @@ export const mongoAdapter: StoreAdapter = {
       store,
       bulkLoad: (from, to) => insertBulk(client, name, from, to, toDocument),
       leaseCount: () => db.collection(`${name}_leases`).countDocuments(),
+      // MongoStore's lock spreads keys over 256 slots and keeps each used slot's top generation.
+      leaseBound: { entries: 256, why: 'one per lease slot' },
       raw: {
         label: 'mongodb driver, same MongoClient',
         // The store's own filter: the indexed digest plus the value itself.

@@ -25,6 +25,11 @@ export interface OpenedStore {
   };
   /** Lease rows, documents or files the store's lock has left (the fleet checks they stay bounded). */
   leaseCount?(): Promise<number>;
+  /**
+   * How many of those a quiet store may keep by design (default 0), and why: MongoStore keeps its
+   * lease slots' top generations (the fence; see its README). Any more means one per token.
+   */
+  leaseBound?: { entries: number; why: string };
   /** Drops everything this store created (tables, files). */
   drop(): Promise<void>;
   close(): Promise<void>;
