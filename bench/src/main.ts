@@ -60,7 +60,9 @@ async function main(): Promise<number> {
   const totalSeconds = (Date.now() - started) / 1000;
   const missed = rows.filter((r) => r.met === false);
 
-  const stem = config.mode === 'full' ? 'latest' : 'quick';
+  // Only a complete full run replaces latest.* (and BENCHMARKS.md); a narrowed one (--only, --stores) writes partial.*.
+  const complete = config.measures.length === MEASURES.length && config.stores.length === STORE_KINDS.length;
+  const stem = config.mode === 'quick' ? 'quick' : complete ? 'latest' : 'partial';
   mkdirSync(RESULTS, { recursive: true });
   const json = {
     mode: config.mode,
@@ -92,7 +94,7 @@ async function main(): Promise<number> {
     `![store comparison](bench/results/${stem}.svg)`,
   ].join('\n');
   writeFileSync(`${RESULTS}${stem}.md`, `${md}\n`);
-  if (config.mode === 'full' && config.measures.length === MEASURES.length && config.stores.length === STORE_KINDS.length) {
+  if (config.mode === 'full' && complete) {
     try {
       const doc = readFileSync(BENCHMARKS_MD, 'utf8');
       const a = doc.indexOf(START);
@@ -105,7 +107,7 @@ async function main(): Promise<number> {
 
   console.log(`\n${markdownTable(rows)}\n`);
   if (missed.length) console.log(`Targets missed (${missed.length}):\n${notes.map((n) => `- ${n.split('\n')[0]}`).join('\n')}`);
-  console.log(`\nwrote bench/results/${stem}.json, ${stem}.md, ${stem}.svg${config.mode === 'full' ? ' and the results section of BENCHMARKS.md' : ''}; total ${totalSeconds.toFixed(0)} s`);
+  console.log(`\nwrote bench/results/${stem}.json, ${stem}.md, ${stem}.svg${stem === 'latest' ? ' and the results section of BENCHMARKS.md' : ''}; total ${totalSeconds.toFixed(0)} s`);
   return crashed || rows.some((r) => r.result.startsWith('failed:')) ? 1 : 0;
 }
 
