@@ -3,6 +3,7 @@ import { closeCases } from './close.js';
 import { deleteCases } from './delete.js';
 import { errorCases } from './errors.js';
 import { findCases } from './find.js';
+import { getTokensOrderCases } from './get-tokens-order.js';
 import { lockCases } from './lock.js';
 import { lockLifecycleCases } from './lock-lifecycle.js';
 import { manyRecordsCases } from './many-records.js';
@@ -20,6 +21,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...matchCases,
   ...roundtripCases,
   ...deleteCases,
+  ...getTokensOrderCases,
   ...manyRecordsCases,
   ...putRecordsCases,
   ...reopenCases,

@@ -35,6 +35,7 @@ export const FLAWS = {
   'delete-unknown-throws': { does: 'deleteToken of an unknown id throws', mustFail: ['delete.unknown-id'] },
   'delete-token-removes-all': { does: 'deleteToken(id) deletes every record', mustFail: ['delete.removes-one'] },
   'get-tokens-limit': { does: 'getTokens returns at most 5 records (a forgotten LIMIT)', mustFail: ['get-tokens.lists-all'] },
+  'get-tokens-unsorted': { does: 'getTokens lists records in insertion order (a SELECT without ORDER BY, a file in write order)', mustFail: ['get-tokens.sorted-by-id'] },
   'get-tokens-first-page': { does: "getTokens returns the first page only (a LIMIT 100 left in the query, MongoDB's first cursor batch of 101)", mustFail: ['get-tokens.many-records'] },
   'delete-tokens-first-page': { does: 'deleteTokens deletes one batch of 100 records and stops', mustFail: ['delete-tokens.many-records'] },
   'find-first-page': { does: 'lookups scan only the first 100 records (a paged scan that never fetches the next page)', mustFail: ['find.many-records'] },
@@ -178,7 +179,9 @@ export class ConfigurableStore implements TokenStore {
 
   getTokens(): Promise<OAuthToken[]> {
     return this.#call(() => {
-      const rows = this.#rows();
+      const inserted = this.#rows();
+      // The contract's order: by id in UTF-16 code units (what Array#sort does to strings).
+      const rows = this.#flaw === 'get-tokens-unsorted' ? inserted : [...inserted].sort((x, y) => ((x.record.id as string) < (y.record.id as string) ? -1 : 1));
       const limit = this.#flaw === 'get-tokens-limit' ? 5 : this.#flaw === 'get-tokens-first-page' ? 101 : rows.length;
       return rows.slice(0, limit).map((r) => OAuthToken.fromRecord(r.record));
     });
