@@ -11,22 +11,7 @@ import { RefreshLease } from '../src/engine/refresh-lease.js';
 import { Initializer, MemoryStore, OAuthToken, customEnvironment, type RefreshLock } from '../src/index.js';
 import { delegatingStore, gate, rotatingEndpoint, until } from './helpers/lease-faults.js';
 import { ManualClock } from './helpers/manual-clock.js';
-
-/** A lock answering from a script; counts acquires and releases. */
-function scriptedLock(answer: () => Promise<boolean> | boolean) {
-  const lock = {
-    calls: 0,
-    released: 0,
-    acquire: async () => {
-      lock.calls++;
-      return answer();
-    },
-    release: async () => {
-      lock.released++;
-    },
-  };
-  return lock satisfies RefreshLock;
-}
+import { scriptedLock } from './helpers/scripted-lock.js';
 
 describe('RefreshLease.confirmForSave', () => {
   it('within half a ttl of the last confirmed grant: held, with no round trip', async () => {
@@ -112,14 +97,14 @@ describe('RefreshLease.confirmForSave', () => {
 
   it('a lease whose grant ran out is lost: false, with no round trip', async () => {
     const clock = new ManualClock(0);
-    const lock = scriptedLock(() => new Promise<boolean>(() => undefined));
-    let calls = 0;
-    const lease = new RefreshLease({ ...lock, acquire: async (...args) => (++calls === 1 ? true : lock.acquire(...args)) }, 'k', 'o', 300, clock);
+    // Granted once; every renewal (the heartbeat's) then hangs.
+    const lock = scriptedLock(() => lock.calls === 1 || new Promise<boolean>(() => undefined));
+    const lease = new RefreshLease(lock, 'k', 'o', 300, clock);
     await lease.tryAcquire();
     await clock.advance(300);
-    const before = calls;
+    const before = lock.calls;
     expect(await lease.confirmForSave()).toBe(false);
-    expect(calls).toBe(before);
+    expect(lock.calls).toBe(before);
   });
 });
 

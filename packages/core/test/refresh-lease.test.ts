@@ -6,25 +6,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { RefreshLease } from '../src/engine/refresh-lease.js';
 import { systemClock, type Clock, type RefreshLock } from '../src/index.js';
 import { ManualClock } from './helpers/manual-clock.js';
+import { scriptedLock } from './helpers/scripted-lock.js';
 
 /** A clock read from a variable the test moves; its waits are the system's (none of these tests waits). */
 const readClock = (now: () => number): Clock => ({ now, sleep: systemClock.sleep, every: systemClock.every });
-
-/** A lock answering from a script; `calls` counts acquires. */
-function scriptedLock(answer: () => Promise<boolean> | boolean) {
-  const lock = {
-    calls: 0,
-    released: 0,
-    acquire: async () => {
-      lock.calls++;
-      return answer();
-    },
-    release: async () => {
-      lock.released++;
-    },
-  };
-  return lock satisfies RefreshLock & { calls: number };
-}
 
 describe('RefreshLease', () => {
   it('is held until the last grant runs out; a renewal before then extends it from when it started', async () => {
