@@ -6,7 +6,7 @@ import { insertAll } from './file-bulk.js';
 import { diagnoseFile } from './file-diagnose.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
-import { currentIdentity, digestOf, identityOf, readSnapshot, trustedByStat, type Snapshot } from './file-snapshot.js';
+import { currentIdentity, digestOf, identityOf, readSnapshot, sameIdentity, trustedByStat, type Snapshot } from './file-snapshot.js';
 import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
 import { resolveTarget } from './resolve-target.js';
 import { isProcessAlive } from './process-liveness.js';
@@ -116,7 +116,7 @@ export class FileBackend implements RecordBackend {
   /** The records of the file as it is now (see the class comment for how "now" is checked). */
   async #current(): Promise<RecordIndex> {
     const cached = this.#snapshot;
-    if (cached === null || currentIdentity(this.#path) !== cached.identity || !trustedByStat(cached)) {
+    if (cached === null || !sameIdentity(currentIdentity(this.#path), cached.identity) || !trustedByStat(cached)) {
       this.#snapshot = await readSnapshot(this.#path, cached);
     }
     const snapshot = this.#snapshot as Snapshot;
@@ -139,7 +139,7 @@ export class FileBackend implements RecordBackend {
             await assertHeld();
             // The version read must still be the file's: a successor that took the lock over (or a
             // hand edit) may have replaced it, and renaming over it would lose what they wrote.
-            if (currentIdentity(target) !== fresh.identity) {
+            if (!sameIdentity(currentIdentity(target), fresh.identity)) {
               throw new TokenStoreError('STORE_UNAVAILABLE', `FileStore: ${target} changed while this write held the lock (another writer took it over); nothing was written`);
             }
           },

@@ -10,8 +10,18 @@ import { RecordIndex, TokenStoreError } from '@tokenstore/core/store-kit';
  */
 export const RACY_WINDOW_MS = 2_500;
 
-/** What identifies one version of the file: a write replaces the inode and moves size/mtime/ctime. */
-export type FileIdentity = string;
+/**
+ * What identifies one version of the file: a write replaces the inode and moves size/mtime/ctime.
+ * Kept as the stat's numbers, not a string of them: a find compares one on every call, and turning
+ * five BigInts into text cost as much as the stat itself.
+ */
+export interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly size: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+}
 
 /**
  * SHA-256 of a version's bytes (hex). The snapshot keeps this rather than the bytes themselves (as
@@ -38,7 +48,13 @@ export interface Snapshot {
 }
 
 export function identityOf(info: BigIntStats): FileIdentity {
-  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  return { dev: info.dev, ino: info.ino, size: info.size, mtimeNs: info.mtimeNs, ctimeNs: info.ctimeNs };
+}
+
+/** The same version of the file (or both missing). */
+export function sameIdentity(a: FileIdentity | 'missing', b: FileIdentity | 'missing'): boolean {
+  if (a === 'missing' || b === 'missing') return a === b;
+  return a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.size === b.size && a.ctimeNs === b.ctimeNs && a.dev === b.dev;
 }
 
 /** Cheap check (one stat): the identity of the file now, or 'missing'. */
