@@ -1,6 +1,7 @@
 import type { OAuthTokenInit, TokenRecord, TokenStore } from '@tokenstore/core/store-kit';
 import { expectStoreError, listRecords, save } from '../assertions.js';
 import type { CaseContext, ConformanceCase } from '../conformance-case.js';
+import { MANY } from './many-records.js';
 import { EXPIRES_AT_VALUES, JSON_FRAGMENTS, QUOTES_AND_BACKSLASHES, SQL_FRAGMENTS, UNICODE, UNSTORABLE_STRINGS, WILDCARDS, everyField } from '../values.js';
 
 /** A store with the kit's bulk copy (`RecordTokenStore.putRecords`): copy by id, exactly. */
@@ -71,14 +72,14 @@ export const putRecordsCases: ConformanceCase[] = [
   },
   {
     id: 'put-records.many',
-    title: 'putRecords of 600 records in one call stores each exactly once',
+    title: `putRecords of ${MANY} records in one call (more than a page or a cursor batch) stores each exactly once`,
     needs: 'putRecords',
     async run(t) {
-      const records = Array.from({ length: 600 }, (_, i) =>
+      const records = Array.from({ length: MANY }, (_, i) =>
         recordWith(t, `many-${i}-${t.uid}`, { ...(i % 3 === 0 ? {} : { userSignature: { name: `many-${i}-${t.uid}` } }), refreshToken: `many-refresh-${i}-${t.uid}`, expiresAt: 1_700_000_000_000 + i }),
       );
       await put(t, records);
-      await expectExactly(t, records, '600 records after one putRecords');
+      await expectExactly(t, records, `${MANY} records after one putRecords`);
     },
   },
   {

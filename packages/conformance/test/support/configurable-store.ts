@@ -5,7 +5,7 @@
  * reopen tests run for real; each flaw must make the suite fail.
  */
 import { randomUUID } from 'node:crypto';
-import { type TokenRecord, assertStorableString, leaseTtl, recordOfToken, validateRecord, OAuthToken, type RefreshLock, type TokenStore, TokenStoreError } from '@tokenstore/core/store-kit';
+import { type TokenRecord, assertStorableString, leaseTtl, putRecords, recordOfToken, validateRecord, OAuthToken, type RecordBackend, type RefreshLock, type TokenStore, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { ConformanceOptions } from '../../src/index.js';
 
 /** Each flaw, what it does, and the conformance test ids it must fail (at least). */
@@ -34,6 +34,7 @@ export const FLAWS = {
   'plain-errors': { does: 'argument errors are plain TypeErrors, not TokenStoreErrors', mustFail: ['find-by-id.rejects-non-string', 'delete.rejects-non-string', 'errors.invalid-token'] },
   'delete-unknown-throws': { does: 'deleteToken of an unknown id throws', mustFail: ['delete.unknown-id'] },
   'delete-token-removes-all': { does: 'deleteToken(id) deletes every record', mustFail: ['delete.removes-one'] },
+  'put-records-by-save': { does: 'putRecords saves each record through saveToken (matching by user and token values, no batch validation)', mustFail: ['put-records.exact', 'put-records.validation-before-write'] },
   'get-tokens-limit': { does: 'getTokens returns at most 5 records (a forgotten LIMIT)', mustFail: ['get-tokens.lists-all'] },
   'get-tokens-unsorted': { does: 'getTokens lists records in insertion order (a SELECT without ORDER BY, a file in write order)', mustFail: ['get-tokens.sorted-by-id'] },
   'get-tokens-first-page': { does: "getTokens returns the first page only (a LIMIT 100 left in the query, MongoDB's first cursor batch of 101)", mustFail: ['get-tokens.many-records'] },
@@ -185,6 +186,36 @@ export class ConfigurableStore implements TokenStore {
       const limit = this.#flaw === 'get-tokens-limit' ? 5 : this.#flaw === 'get-tokens-first-page' ? 101 : rows.length;
       return rows.slice(0, limit).map((r) => OAuthToken.fromRecord(r.record));
     });
+  }
+
+  /** The store kit's bulk copy by id (the put-records.* cases): core's putRecords over this store's rows. */
+  putRecords(records: readonly TokenRecord[]): Promise<void> {
+    return this.#call(async () => {
+      if (this.#flaw !== 'put-records-by-save') return putRecords(this.#rowBackend(), records, 'ConfigurableStore');
+      for (const record of records) await this.saveToken(OAuthToken.fromRecord(record));
+    });
+  }
+
+  /** This store's rows as the RecordBackend primitives putRecords needs (find by id/user, insert, replace with the owner check). */
+  #rowBackend(): RecordBackend {
+    const rowOf = (id: string) => this.#rows().find((r) => r.record.id === id);
+    return {
+      findBy: async (field, value) => this.#rows().filter((r) => r.record[field] === value).map((r) => r.record),
+      insert: async (record) => {
+        this.#assertUnique(record, undefined, record);
+        this.#write(this.#data.nextRow++, record);
+      },
+      replace: async (id, record, expectedUserName) => {
+        const row = rowOf(id);
+        if (row === undefined || row.record.userName !== expectedUserName) return false;
+        this.#assertUnique(record, row.row, record);
+        this.#write(row.row, record);
+        return true;
+      },
+      delete: async () => undefined,
+      list: async () => this.#rows().map((r) => r.record),
+      clear: async () => undefined,
+    };
   }
 
   deleteTokens(): Promise<void> {
