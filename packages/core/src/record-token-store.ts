@@ -9,6 +9,7 @@ import { assertStorableString } from './storable-string.js';
 import type { StoreDiagnostics } from './store-diagnostics.js';
 import { StoreLifecycle } from './store-lifecycle.js';
 import { generateTokenId } from './token-id.js';
+import { valueFreeError } from './value-free-error.js';
 import type { TokenRecord } from './token-record.js';
 import type { RefreshLock, TokenStore } from './token-store.js';
 
@@ -155,7 +156,8 @@ export class RecordTokenStore implements TokenStore {
   }
 
   async close(): Promise<void> {
-    return this.#lifecycle.close();
+    // Mapped like an operation: a backend's close() failing is a TokenStoreError too.
+    return this.#mapped('close', () => this.#lifecycle.close());
   }
 
   /**
@@ -181,7 +183,8 @@ export class RecordTokenStore implements TokenStore {
     } catch (error) {
       if (isTokenStoreError(error)) throw error;
       if (this.#backend.toStoreError) throw this.#backend.toStoreError(error, operation);
-      throw new TokenStoreError('STORE_FAILURE', `${this.#name}: ${operation} failed`, { cause: error });
+      // Without the backend's own mapping, its raw error (which may quote a stored value) is not kept.
+      throw new TokenStoreError('STORE_FAILURE', `${this.#name}: ${operation} failed`, { cause: valueFreeError(error) });
     }
   }
 }
