@@ -46,7 +46,7 @@ function validateBatch(input: readonly TokenRecord[], name: string): TokenRecord
   if (!Array.isArray(input)) throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords takes an array of records`);
   const ids = new Set<string>();
   const owners = new Map<string, string>();
-  return input.map((raw, index) => {
+  return elementsOf(input, name).map((raw, index) => {
     const record = validateRecord(raw);
     if (isBlank(record.id)) throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords: record ${index} has no id (records are copied by id)`);
     const id = record.id;
@@ -90,5 +90,18 @@ async function throwIfUserOwnedElsewhere(backend: RecordBackend, record: TokenRe
   const owner = (await backend.findBy('userName', record.userName)).find((r) => r.id !== record.id);
   if (owner !== undefined) {
     throw new TokenStoreError('STORE_CONFLICT', `${name}: putRecords: the user of record ${record.id} already owns record ${owner.id} in this store`, { cause });
+  }
+}
+
+/**
+ * The batch's elements, each read once by index: a hole of a sparse array becomes undefined (and is
+ * then rejected like any non-record) instead of being skipped by `map` and reaching the backend; a
+ * proxy whose read throws is INVALID_ARGUMENT without its error (it may hold anything).
+ */
+function elementsOf(input: readonly unknown[], name: string): unknown[] {
+  try {
+    return Array.from({ length: input.length }, (_, index) => input[index]);
+  } catch {
+    throw new TokenStoreError('INVALID_ARGUMENT', `${name}: putRecords: reading the batch threw`);
   }
 }

@@ -1,6 +1,6 @@
 import { TokenStoreError } from './errors.js';
 import { assertStorableString } from './storable-string.js';
-import { RECORD_STRING_FIELDS, emptyRecord, type TokenRecord } from './token-record.js';
+import { RECORD_FIELDS, RECORD_STRING_FIELDS, emptyRecord, type TokenRecord } from './token-record.js';
 
 /**
  * The write-side check of a record (what `saveToken` is about to persist, or a `findToken` probe):
@@ -14,7 +14,7 @@ import { RECORD_STRING_FIELDS, emptyRecord, type TokenRecord } from './token-rec
  */
 export function validateRecord(source: unknown): TokenRecord {
   if (source === null || typeof source !== 'object') throw new TokenStoreError('INVALID_ARGUMENT', 'a token record must be an object');
-  const input = source as Record<string, unknown>;
+  const input = readFields(source as Record<string, unknown>);
   const record = emptyRecord();
   for (const field of RECORD_STRING_FIELDS) {
     const value = input[field];
@@ -31,6 +31,19 @@ export function validateRecord(source: unknown): TokenRecord {
     record.expiresAt = expiresAt;
   }
   return record;
+}
+
+/**
+ * Each field of a caller's object read once, into a plain object. A getter or proxy that throws is
+ * INVALID_ARGUMENT, and its error is not kept as cause: a caller's object may put anything, secrets
+ * included, in it (and an error that is not a TokenStoreError must not escape a store).
+ */
+function readFields(source: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return Object.fromEntries(RECORD_FIELDS.map((field) => [field, source[field]]));
+  } catch {
+    throw new TokenStoreError('INVALID_ARGUMENT', 'a token record could not be read: reading one of its fields threw');
+  }
 }
 
 /**
