@@ -39,6 +39,13 @@ describe('tokenstore migrate copies records by id, exactly', () => {
     mongodb: () => `${TEST_URLS.mongo}?collection=${uniqueName('cli_exact')}`,
   };
 
+  it('--batch-size must be a positive integer (exit 2, nothing opened)', async () => {
+    for (const bad of ['0', '-5', '1.5', 'many']) {
+      const { code, err } = await cli(['migrate', '--from', `sqlite:${sourceFile}`, '--to', targets.sqlite!(), `--batch-size=${bad}`]);
+      expect({ bad, code, err }).toMatchObject({ code: ExitCode.USAGE, err: expect.stringContaining('--batch-size must be a positive integer') });
+    }
+  });
+
   for (const [kind, targetUrl] of Object.entries(targets)) {
     it(`to ${kind}: records sharing tokens across users stay separate; a rerun changes nothing`, async () => {
       const to = targetUrl();
