@@ -38,7 +38,7 @@ let validatedRecord: TokenRecord | undefined;
  * through `toRecord()` / `OAuthToken.fromRecord()`.
  *
  * Every string (the user name included) must be well-formed UTF-16 without NUL, the rule every store
- * persists by (see storable-string.ts); anything else throws TokenStoreError INVALID_ARGUMENT.
+ * persists by (see `assertStorableString`); anything else throws TokenStoreError INVALID_ARGUMENT.
  */
 export class OAuthToken {
   readonly #record: Readonly<TokenRecord>;

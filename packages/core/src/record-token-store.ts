@@ -29,7 +29,7 @@ const SAVE_ATTEMPTS = 8;
  * A save carrying both an id and a user name first tries the backend's optional single-statement
  * `replaceIfSelectable` (see RecordBackend): one round trip instead of a find plus a replace.
  *
- * The kit also owns the backend's life (StoreLifecycle): its optional `setup` runs once before the first
+ * The kit also owns the backend's life: its optional `setup` runs once before the first
  * operation (lock calls included), there is one closed state, and `close()` closes the backend once.
  * `getTokens()` lists records by id in UTF-16 code unit order, whatever the backend's own order.
  */
@@ -141,7 +141,7 @@ export class RecordTokenStore implements TokenStore {
     return this.#run('deleteTokens', () => this.#backend.clear());
   }
 
-  /** Copies records by id, exactly (migrations, bulk loads; no matching by user or token): see put-records.ts. */
+  /** Copies records by id, exactly (migrations, bulk loads; no matching by user or token): see the standalone `putRecords`. */
   async putRecords(records: readonly TokenRecord[]): Promise<void> {
     return this.#run('putRecords', () => putRecords(this.#backend, records, this.#name));
   }

@@ -5,7 +5,7 @@ import { RECORD_FIELDS, RECORD_STRING_FIELDS, emptyRecord, type TokenRecord } fr
 /**
  * The write-side check of a record (what `saveToken` is about to persist, or a `findToken` probe):
  * every string field a string or null (undefined counts as null), each one storable (well-formed
- * UTF-16, no NUL: see storable-string.ts), `expiresAt` a safe integer or null. Stricter than
+ * UTF-16, no NUL: see `assertStorableString`), `expiresAt` a safe integer or null. Stricter than
  * `recordFromUnknown` (the read side), which also accepts integer strings for `expiresAt` because the
  * Zoho tables store it as text: a caller's token must carry a number.
  *

@@ -12,8 +12,8 @@ export interface RefreshLock {
 }
 
 /**
- * The six methods of the Zoho SDKs' TokenStore, asynchronous. See ARCHITECTURE.md for the matching
- * rules; `matching.ts` implements them once for every store.
+ * The six methods of the Zoho SDKs' TokenStore, asynchronous. The matching rules are in the core
+ * README ("The store contract"); the store kit (RecordTokenStore) implements them once for every store.
  */
 export interface TokenStore {
   /** The stored token the probe matches, or null (also for a probe with no identifier). */
