@@ -1,3 +1,5 @@
+import { urlPassword } from './store-url.js';
+
 /** Shorter passwords would redact ordinary words of the output (and are no credible secret anyway). */
 const MIN_BARE_PASSWORD = 8;
 
@@ -10,8 +12,10 @@ const MIN_BARE_PASSWORD = 8;
 export function passwordScrubber(argv: readonly string[]): (text: string) => string {
   const secrets = new Set<string>();
   for (const arg of argv) {
-    for (const match of arg.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*:([^/?#@\s]+)@/gi)) {
-      const password = match[1] as string;
+    // Each URL in the argument (`--from=postgres://...` too), its password as displayUrl finds it.
+    for (const match of arg.matchAll(/[a-z][a-z0-9+.-]*:\/\//gi)) {
+      const password = urlPassword(arg.slice(match.index));
+      if (password === undefined || password === '') continue;
       secrets.add(password);
       try {
         secrets.add(decodeURIComponent(password));
@@ -20,9 +24,13 @@ export function passwordScrubber(argv: readonly string[]): (text: string) => str
       }
     }
   }
-  const bare = [...secrets].filter((s) => s.length >= MIN_BARE_PASSWORD).sort((a, b) => b.length - a.length);
+  const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+  const bare = longestFirst.filter((s) => s.length >= MIN_BARE_PASSWORD);
   return (text) => {
-    const out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*):[^/?#@\s]*@/gi, '$1:***@');
-    return bare.reduce((acc, secret) => acc.split(secret).join('***'), out);
+    // Known passwords first, whole: the generic rule below stops at a `/ ? # @` inside a password and
+    // would leave the rest of it. In a URL (`:password@`) at any length, on their own when long enough.
+    const inUrls = longestFirst.reduce((acc, secret) => acc.split(`:${secret}@`).join(':***@'), text);
+    const out = bare.reduce((acc, secret) => acc.split(secret).join('***'), inUrls);
+    return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*):[^/?#@\s]*@/gi, '$1:***@');
   };
 }

@@ -93,7 +93,25 @@ function pathLocation(kind: 'sqlite' | 'file', rest: string, display: string): S
   return { kind, packageName: STORE_PACKAGES[kind], target: path, display, ...(table === undefined ? {} : { table }) };
 }
 
+/**
+ * `scheme://` and everything up to the LAST `@`: the credentials as WHATWG URL parsing (the drivers')
+ * ends them. A pasted, unencoded password may hold `/ ? # @ :`, and a rule stopping at the first of
+ * those printed the rest of it; an `@` in a path or query makes this redact too much, never too little.
+ */
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)(.*)@/is;
+
+/** The password of `scheme://user:password@...` as written (everything after the user's first `:`), if any. */
+export function urlPassword(url: string): string | undefined {
+  const credentials = CREDENTIALS.exec(url)?.[2];
+  const colon = credentials?.indexOf(':') ?? -1;
+  return colon === -1 ? undefined : (credentials as string).slice(colon + 1);
+}
+
 /** The URL with any password replaced by `***`: database passwords never reach the terminal either. */
 export function displayUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/i, '$1:***@');
+  const password = urlPassword(url);
+  if (password === undefined) return url;
+  const [credentials, scheme, userAndPassword] = CREDENTIALS.exec(url) as RegExpExecArray;
+  const user = (userAndPassword as string).slice(0, (userAndPassword as string).length - password.length - 1);
+  return `${scheme}${user}:***@${url.slice(credentials.length)}`;
 }
