@@ -3,6 +3,7 @@ import { ExitCode } from '../exit-codes.js';
 import { findRecord } from '../find-record.js';
 import { closeQuietly, openStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
+import { terminalText } from '../terminal-text.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
@@ -24,7 +25,7 @@ Exit code 5 when there is no such token.
     try {
       const token = await findRecord(raw, positionals[1] as string);
       await raw.deleteToken(token.id as string);
-      io.out(`deleted ${token.id}${token.userSignature ? ` (user ${token.userSignature.name})` : ''}\n`);
+      io.out(terminalText(`deleted ${token.id}${token.userSignature ? ` (user ${token.userSignature.name})` : ''}`) + '\n');
       return ExitCode.OK;
     } finally {
       await closeQuietly(raw);

@@ -3,6 +3,7 @@ import { applicationView, closeQuietly, openStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
 import { formatDuration, tokenView, type TokenView } from '../token-view.js';
 import { ExitCode } from '../exit-codes.js';
+import { terminalText } from '../terminal-text.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -37,7 +38,7 @@ Options:
 };
 
 function table(views: TokenView[]): string {
-  const rows = [['USER', 'ID', 'CLIENT ID', 'EXPIRES IN', 'STATE'], ...views.map((v) => [v.user ?? '-', v.id ?? '-', v.clientId ?? '-', formatDuration(v.expiresInMs), v.state])];
+  const rows = [['USER', 'ID', 'CLIENT ID', 'EXPIRES IN', 'STATE'], ...views.map((v) => [v.user ?? '-', v.id ?? '-', v.clientId ?? '-', formatDuration(v.expiresInMs), v.state].map(terminalText))];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   return `${lines.join('\n')}\n${views.length} token${views.length === 1 ? '' : 's'}\n`;

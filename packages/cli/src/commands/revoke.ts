@@ -5,6 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { findRecord } from '../find-record.js';
 import { applicationView, closeQuietly, openStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
+import { terminalText } from '../terminal-text.js';
 
 export const revokeCommand: Command = {
   name: 'revoke',
@@ -42,7 +43,7 @@ Exit code 5 when there is no such token, 7 when the server refuses or fails.
       } finally {
         await sdk.close();
       }
-      io.out(`revoked and deleted ${token.id}${token.userSignature ? ` (user ${token.userSignature.name})` : ''}\n`);
+      io.out(terminalText(`revoked and deleted ${token.id}${token.userSignature ? ` (user ${token.userSignature.name})` : ''}`) + '\n');
       return ExitCode.OK;
     } finally {
       await closeQuietly(store);

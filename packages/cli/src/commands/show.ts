@@ -3,6 +3,7 @@ import { ExitCode } from '../exit-codes.js';
 import { findRecord } from '../find-record.js';
 import { applicationView, closeQuietly, openStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
+import { terminalText } from '../terminal-text.js';
 import { formatDuration, tokenView } from '../token-view.js';
 
 export const showCommand: Command = {
@@ -35,7 +36,7 @@ Exit code 5 when there is no such token.
           ['user', view.user ?? '-'],
           ['client id', view.clientId ?? '-'],
           ['state', view.state],
-          ['expires at', view.expiresAt === null ? '-' : new Date(view.expiresAt).toISOString()],
+          ['expires at', view.expiresAt === null ? '-' : isoDate(view.expiresAt)],
           ['expires in', formatDuration(view.expiresInMs)],
           ['access token', yes(view.hasAccessToken)],
           ['refresh token', yes(view.hasRefreshToken)],
@@ -46,7 +47,7 @@ Exit code 5 when there is no such token.
           ['token type', view.tokenType ?? '-'],
           ['scope', view.scope ?? '-'],
         ];
-        io.out(lines.map(([k, v]) => `${`${k}:`.padEnd(15)}${v}\n`).join(''));
+        io.out(lines.map(([k, v]) => `${`${k}:`.padEnd(15)}${terminalText(v)}\n`).join(''));
       }
       return ExitCode.OK;
     } finally {
@@ -54,3 +55,9 @@ Exit code 5 when there is no such token.
     }
   },
 };
+
+/** A store holds any safe integer as the expiry; a Date only ±8.64e15 ms: beyond that, the number itself. */
+function isoDate(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? `${epochMs} (epoch ms, beyond the dates a Date can hold)` : date.toISOString();
+}
