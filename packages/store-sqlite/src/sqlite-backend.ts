@@ -52,7 +52,8 @@ export class SQLiteBackend implements RecordBackend {
     this.#delete = db.prepare<[string]>(`DELETE FROM ${table} WHERE "id" = ?`);
     this.#list = db.prepare<[], Row>(`SELECT ${SELECT_LIST} FROM ${table} ORDER BY "id"`).safeIntegers(false);
     this.#clear = db.prepare<[]>(`DELETE FROM ${table}`);
-    this.lock = new SQLiteLock(db, names, now);
+    // Lease writes skip the disk wait only on a database the store opened (an app's pragmas stay its own).
+    this.lock = new SQLiteLock(db, names, now, ownsDatabase);
   }
 
   async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
