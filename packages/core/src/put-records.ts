@@ -22,7 +22,9 @@ const FALLBACK_CONCURRENCY = 16;
  * write). When it reports STORE_CONFLICT (some ids are there already, as on a rerun after a crash),
  * some records of the batch may be in; each record is then copied on its own, which is idempotent:
  * a record already there as it is in the batch is left alone (no write), a different one is replaced. A user name owned by another id in the target is
- * STORE_CONFLICT naming both ids (ids are not secret; user names and token values are never named).
+ * STORE_CONFLICT naming both ids (ids are not secret; user names and token values are never named),
+ * unless that id is in the batch too, with another user or none: an older copy in which users moved
+ * between records (a swap, a rotation), copied exactly in any order (see freeUserMovedByBatch).
  */
 export async function putRecords(backend: RecordBackend, input: readonly TokenRecord[], name: string): Promise<void> {
   const records = validateBatch(input, name);
@@ -35,9 +37,10 @@ export async function putRecords(backend: RecordBackend, input: readonly TokenRe
       if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
     }
   }
+  const usersInBatch = new Map(records.map((record) => [record.id as string, record.userName]));
   let next = 0;
   const worker = async () => {
-    while (next < records.length) await putRecord(backend, records[next++] as TokenRecord, name);
+    while (next < records.length) await putRecord(backend, records[next++] as TokenRecord, usersInBatch, name);
   };
   await Promise.all(Array.from({ length: Math.min(FALLBACK_CONCURRENCY, records.length) }, worker));
 }
@@ -61,8 +64,12 @@ function validateBatch(input: readonly TokenRecord[], name: string): TokenRecord
   });
 }
 
-/** One record by id: replace with the owner compare-and-swap if the id is there, else insert; re-read on a lost race. */
-async function putRecord(backend: RecordBackend, record: TokenRecord, name: string): Promise<void> {
+/**
+ * One record by id: replace with the owner compare-and-swap if the id is there, else insert; re-read on
+ * a lost race. `usersInBatch` (id -> user name of every record of the batch) tells a user the batch
+ * takes away from its current owner from one another id owns for good (see freeUserMovedByBatch).
+ */
+async function putRecord(backend: RecordBackend, record: TokenRecord, usersInBatch: ReadonlyMap<string, string | null>, name: string): Promise<void> {
   const id = record.id as string;
   for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
     const [existing] = await backend.findBy('id', id);
@@ -78,19 +85,30 @@ async function putRecord(backend: RecordBackend, record: TokenRecord, name: stri
       if (await backend.replace(id, record, existing.userName)) return;
     } catch (error) {
       if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
-      await throwIfUserOwnedElsewhere(backend, record, name, error);
-      // Otherwise the id itself was inserted meanwhile: re-read and replace it.
+      await freeUserMovedByBatch(backend, record, usersInBatch, name, error);
+      // Otherwise the id itself was inserted meanwhile (or the user was just freed): re-read and retry.
     }
   }
   throw new TokenStoreError('STORE_CONFLICT', `${name}: putRecords: record ${id} kept changing while it was copied`);
 }
 
-async function throwIfUserOwnedElsewhere(backend: RecordBackend, record: TokenRecord, name: string, cause: unknown): Promise<void> {
+/**
+ * After a user-name conflict: when the user's owner is a record of this batch that the batch binds to
+ * another user (or none), the store holds an older copy in which users moved between records (two
+ * swapped, or one moved on): the owner is unbound now (compare-and-swap on its user, its other fields
+ * as read) and takes its own user when its copy runs; otherwise the conflict is for good (STORE_CONFLICT).
+ * Copied in any order, a consistent batch so ends exactly as given, a swap or a rotation included.
+ */
+async function freeUserMovedByBatch(backend: RecordBackend, record: TokenRecord, usersInBatch: ReadonlyMap<string, string | null>, name: string, cause: unknown): Promise<void> {
   if (record.userName === null) return;
   const owner = (await backend.findBy('userName', record.userName)).find((r) => r.id !== record.id);
-  if (owner !== undefined) {
-    throw new TokenStoreError('STORE_CONFLICT', `${name}: putRecords: the user of record ${record.id} already owns record ${owner.id} in this store`, { cause });
+  if (owner === undefined) return;
+  // In the batch, the owner has another user or none (a user name is in a batch once): free this one.
+  if (usersInBatch.has(owner.id as string)) {
+    await backend.replace(owner.id as string, { ...owner, userName: null }, owner.userName);
+    return;
   }
+  throw new TokenStoreError('STORE_CONFLICT', `${name}: putRecords: the user of record ${record.id} already owns record ${owner.id} in this store`, { cause });
 }
 
 /**
