@@ -78,7 +78,11 @@ export interface RecordBackend {
    * calls it once, after any running setup settled, and rejects every operation after close itself.
    */
   close?(): Promise<void>;
-  /** Maps a driver error to a TokenStoreError (e.g. connection refused -> STORE_UNAVAILABLE). */
+  /**
+   * Maps a driver error to a TokenStoreError (e.g. connection refused -> STORE_UNAVAILABLE), with a cause
+   * free of values. Without it the kit throws STORE_FAILURE whose cause keeps only the error's kind and
+   * code, never its message (which may quote a stored value).
+   */
   toStoreError?(error: unknown, operation: string): Error;
   readonly lock?: RefreshLock;
 }
