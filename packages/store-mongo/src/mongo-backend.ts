@@ -1,6 +1,7 @@
 import { generateTokenId, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { Collection, Db, Document, MongoClient } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { clearCollection } from './clear-collection.js';
 import { lookupDigest } from './digest.js';
 import { insertDocuments } from './mongo-bulk.js';
 import { diagnoseMongo } from './mongo-diagnose.js';
@@ -153,8 +154,7 @@ export class MongoBackend implements RecordBackend {
   }
 
   async clear(): Promise<void> {
-    const tokens = this.#tokens;
-    await tokens.deleteMany({});
+    await clearCollection(this.#tokens);
   }
 
   async close(): Promise<void> {
