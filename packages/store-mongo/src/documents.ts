@@ -1,5 +1,5 @@
 import { RECORD_STRING_FIELDS, recordFromUnknown, type LookupField, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
-import { Long, type Document, type Filter } from 'mongodb';
+import { BSON, Long, type Document, type Filter } from 'mongodb';
 import { lookupDigest } from './digest.js';
 
 /**
@@ -86,7 +86,28 @@ export function toDocument(record: TokenRecord): TokenDocument {
     const value = record[field];
     if (value !== null) document[digestField(field)] = lookupDigest(value);
   }
+  assertFitsDocument(document);
   return document;
+}
+
+/** MongoDB's limit on one document, in BSON bytes (FerretDB's too). */
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+/** What the field names, digests, id and expiry add at most beside the values (well over their ~700 bytes). */
+const DOCUMENT_OVERHEAD_BYTES = 4096;
+
+/**
+ * A record too large for one document is bad input (INVALID_ARGUMENT, naming no value), refused before
+ * anything is sent: otherwise the driver's serializer fails with a RangeError (STORE_FAILURE), or, in a
+ * bulk insert, after the documents before it went in. Sized exactly only when the values could come
+ * near the limit (UTF-8 takes at most 3 bytes per UTF-16 code unit): a save costs a length sum.
+ */
+function assertFitsDocument(document: TokenDocument): void {
+  let units = 0;
+  for (const field of RECORD_STRING_FIELDS) units += typeof document[field] === 'string' ? (document[field] as string).length : 0;
+  if (units * 3 + DOCUMENT_OVERHEAD_BYTES <= MAX_DOCUMENT_BYTES) return;
+  if (BSON.calculateObjectSize(document) > MAX_DOCUMENT_BYTES) {
+    throw new TokenStoreError('INVALID_ARGUMENT', `MongoStore: the token record is larger than a MongoDB document may be (${MAX_DOCUMENT_BYTES} bytes of BSON)`);
+  }
 }
 
 /** The record in a stored document. A document that is not one throws STORE_CORRUPT (naming the field, never its value). */
