@@ -1,4 +1,4 @@
-import { urlPassword } from './store-url.js';
+import { urlSecrets } from './store-url.js';
 
 /** Shorter passwords would redact ordinary words of the output (and are no credible secret anyway). */
 const MIN_BARE_PASSWORD = 8;
@@ -12,15 +12,15 @@ const MIN_BARE_PASSWORD = 8;
 export function passwordScrubber(argv: readonly string[]): (text: string) => string {
   const secrets = new Set<string>();
   for (const arg of argv) {
-    // Each URL in the argument (`--from=postgres://...` too), its password as displayUrl finds it.
+    // Each URL in the argument (`--from=postgres://...` too), its secrets as displayUrl finds them.
     for (const match of arg.matchAll(/[a-z][a-z0-9+.-]*:\/\//gi)) {
-      const password = urlPassword(arg.slice(match.index));
-      if (password === undefined || password === '') continue;
-      secrets.add(password);
-      try {
-        secrets.add(decodeURIComponent(password));
-      } catch {
-        // Not valid percent-encoding: the raw form is covered.
+      for (const secret of urlSecrets(arg.slice(match.index))) {
+        secrets.add(secret);
+        try {
+          secrets.add(decodeURIComponent(secret));
+        } catch {
+          // Not valid percent-encoding: the raw form is covered.
+        }
       }
     }
   }

@@ -107,11 +107,28 @@ export function urlPassword(url: string): string | undefined {
   return colon === -1 ? undefined : (credentials as string).slice(colon + 1);
 }
 
-/** The URL with any password replaced by `***`: database passwords never reach the terminal either. */
+/**
+ * Query parameters that carry credentials, as the drivers read them: pg's `password` and `sslpassword`,
+ * mysql2's `password`, MongoDB's `tlsCertificateKeyFilePassword` and `authMechanismProperties` (an
+ * `AWS_SESSION_TOKEN:...`), and any other name with `pass`, `secret`, `token` or `credential` in it.
+ */
+const SECRET_PARAM = /([?&][^=&#]*(?:pass|secret|token|credential|authMechanismProperties)[^=&#]*=)([^&#]*)/gi;
+
+/** The secrets of a store URL as written: its password (see urlPassword) and credential query values. */
+export function urlSecrets(url: string): string[] {
+  const password = urlPassword(url);
+  const params = [...url.matchAll(SECRET_PARAM)].map((match) => match[2] as string);
+  return [...(password === undefined ? [] : [password]), ...params].filter((secret) => secret !== '');
+}
+
+/** The URL with any password (and credential query value) replaced by `***`: they never reach the terminal. */
 export function displayUrl(url: string): string {
   const password = urlPassword(url);
-  if (password === undefined) return url;
-  const [credentials, scheme, userAndPassword] = CREDENTIALS.exec(url) as RegExpExecArray;
-  const user = (userAndPassword as string).slice(0, (userAndPassword as string).length - password.length - 1);
-  return `${scheme}${user}:***@${url.slice(credentials.length)}`;
+  let shown = url;
+  if (password !== undefined) {
+    const [credentials, scheme, userAndPassword] = CREDENTIALS.exec(url) as RegExpExecArray;
+    const user = (userAndPassword as string).slice(0, (userAndPassword as string).length - password.length - 1);
+    shown = `${scheme}${user}:***@${url.slice(credentials.length)}`;
+  }
+  return shown.replace(SECRET_PARAM, '$1***');
 }

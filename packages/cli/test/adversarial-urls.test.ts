@@ -34,3 +34,23 @@ describe('hostile passwords in store URLs', () => {
     expect(out + err).not.toMatch(/:\*\*\*@cd@/);
   });
 });
+
+describe('credentials in query parameters', () => {
+  // Drivers take them there too: pg (`password`, `sslpassword`), mysql2 (`password`), MongoDB
+  // (`authMechanismProperties=AWS_SESSION_TOKEN:...`, `tlsCertificateKeyFilePassword`).
+  const secret = 'qsSecret4Tz9';
+  const urls = [
+    `postgres://tokenstore@127.0.0.1:1/tokenstore_test?password=${secret}`,
+    `postgres://tokenstore@127.0.0.1:1/tokenstore_test?sslmode=disable&sslpassword=${secret}`,
+    `mysql://tokenstore@127.0.0.1:1/tokenstore_test?password=${secret}`,
+    `mongodb://127.0.0.1:1/tokenstore_test?serverSelectionTimeoutMS=200&authMechanismProperties=AWS_SESSION_TOKEN:${secret}`,
+    `mongodb://127.0.0.1:1/tokenstore_test?serverSelectionTimeoutMS=200&tlsCertificateKeyFilePassword=${secret}`,
+  ];
+  it('a password, key password or session token in the query shows in no output', async () => {
+    for (const url of urls) {
+      const { code, out, err } = await cli(['doctor', url]);
+      expect(code, url).not.toBe(ExitCode.OK);
+      expectNoSecretPrinted(out + err, [secret]);
+    }
+  });
+});
