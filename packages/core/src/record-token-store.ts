@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { TokenStoreError, isTokenStoreError } from './errors.js';
 import { findMatch, isBlank } from './matching.js';
 import { OAuthToken } from './oauth-token.js';
@@ -158,6 +159,21 @@ export class RecordTokenStore implements TokenStore {
   async close(): Promise<void> {
     // Mapped like an operation: a backend's close() failing is a TokenStoreError too.
     return this.#mapped('close', () => this.#lifecycle.close());
+  }
+
+  /**
+   * What JSON.stringify, util.inspect and console.log show of a store: its name and its plain settings
+   * (a table, schema or collection name). Not the driver objects a store exposes (`pool`, `client`):
+   * their options hold the connection string and the database password.
+   */
+  toJSON(): Record<string, unknown> {
+    const settings = Object.entries(this).filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value));
+    return { store: this.#name, ...Object.fromEntries(settings) };
+  }
+
+  [inspect.custom](depth: number, options: object, inspectFn: typeof inspect = inspect): string {
+    const { store, ...settings } = this.toJSON();
+    return `${String(store)} ${inspectFn(settings, { ...options, depth })}`;
   }
 
   /**
