@@ -21,6 +21,7 @@ export { restartRecoveryTest, type RestartRecoveryOptions } from './restart-reco
 export { leaseContentionTests, type LeaseContentionOptions } from './lease-contention.js';
 export { poolLifecycleTests, type PoolLifecycleOptions, type AppPool } from './pool-lifecycle.js';
 export { expectNoSecret } from './no-secret.js';
+export { printedStoreTest, type PrintedStoreOptions } from './printed-store.js';
 export { expiresAtRoundTripTest } from './expires-at-round-trip.js';
 export { fastPathConflictTest } from './fast-path-conflict.js';
 export { keepAliveTests, type KeepAliveTestOptions } from './keep-alive.js';
