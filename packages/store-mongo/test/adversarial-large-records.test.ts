@@ -5,18 +5,14 @@
  */
 import { uniqueName } from '@tokenstore/store-testkit';
 import { OAuthToken, isTokenStoreError, type TokenRecord } from '@tokenstore/core/store-kit';
-import { afterAll, describe, expect, it } from 'vitest';
-import { adminClient, dropStoreCollections, openStore } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { adminClient, storeTracker } from './helpers.js';
 
 const MIB = 1024 * 1024;
+const admin = adminClient();
+const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.close());
 
 describe('MongoStore with records beyond the 16 MiB document limit', () => {
-  const admin = adminClient();
-  const collections: string[] = [];
-  afterAll(async () => {
-    for (const collection of collections) await dropStoreCollections(admin.db(), collection);
-    await admin.close();
-  });
 
   const record = (id: string, scope?: string): TokenRecord => ({
     ...new OAuthToken({ userSignature: { name: `user-${id}` }, accessToken: `access-${id}`, ...(scope === undefined ? {} : { scope }) }).toRecord(),
@@ -24,20 +20,14 @@ describe('MongoStore with records beyond the 16 MiB document limit', () => {
   });
 
   it('saveToken and putRecords of a too large record: INVALID_ARGUMENT naming no value, nothing written', async () => {
-    const collection = uniqueName('large');
-    collections.push(collection);
-    const store = openStore({ collection });
-    try {
-      const huge = 's'.repeat(17 * MIB);
-      const saved = await store.saveToken(new OAuthToken({ id: 'huge', accessToken: 'access-huge', scope: huge })).catch((e: unknown) => e);
-      expect(isTokenStoreError(saved, 'INVALID_ARGUMENT'), String(saved)).toBe(true);
-      expect((saved as Error).message).not.toContain('sss');
+    const store = tracker.open({ collection: uniqueName('large') });
+    const huge = 's'.repeat(17 * MIB);
+    const saved = await store.saveToken(new OAuthToken({ id: 'huge', accessToken: 'access-huge', scope: huge })).catch((e: unknown) => e);
+    expect(isTokenStoreError(saved, 'INVALID_ARGUMENT'), String(saved)).toBe(true);
+    expect((saved as Error).message).not.toContain('sss');
 
-      const put = await store.putRecords([record('small'), record('huge', huge)]).catch((e: unknown) => e);
-      expect(isTokenStoreError(put, 'INVALID_ARGUMENT'), String(put)).toBe(true);
-      expect(await store.getTokens()).toEqual([]);
-    } finally {
-      await store.close();
-    }
+    const put = await store.putRecords([record('small'), record('huge', huge)]).catch((e: unknown) => e);
+    expect(isTokenStoreError(put, 'INVALID_ARGUMENT'), String(put)).toBe(true);
+    expect(await store.getTokens()).toEqual([]);
   });
 });
