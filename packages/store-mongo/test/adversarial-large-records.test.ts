@@ -13,7 +13,6 @@ const admin = adminClient();
 const tracker = storeTracker(admin).cleanUpAfterTests(() => admin.close());
 
 describe('MongoStore with records beyond the 16 MiB document limit', () => {
-
   const record = (id: string, scope?: string): TokenRecord => ({
     ...new OAuthToken({ userSignature: { name: `user-${id}` }, accessToken: `access-${id}`, ...(scope === undefined ? {} : { scope }) }).toRecord(),
     id,
