@@ -4,7 +4,7 @@ import { runMigrations, type MigrationResult } from './migrations.js';
 import { insertRowsInTransaction } from './mysql-bulk.js';
 import { diagnoseMysql } from './mysql-diagnose.js';
 import { MySQLLeaseLock } from './mysql-lock.js';
-import { isDeadlock, isDuplicateKey, sanitizeDriverError, toStoreError } from './mysql-errors.js';
+import { isDeadlock, isDuplicateKey, retriedOnDeadlock, sanitizeDriverError, toStoreError } from './mysql-errors.js';
 import { recordFromRow, rowValues } from './rows.js';
 import { COLUMN_LIST, LOOKUP_KEYS, column, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
 
@@ -137,8 +137,10 @@ export class MySQLBackend implements RecordBackend {
     return diagnoseMysql(this.#pool, this.#names);
   }
 
+  // A delete chosen as a deadlock victim (racing a bulk insert's transaction) is run again: it is no
+  // conflict a caller could resolve, and running it again is safe.
   async delete(id: string): Promise<void> {
-    await this.#write(this.#sql.delete, [sha256(id)]);
+    await retriedOnDeadlock(() => this.#pool.execute(this.#sql.delete, [sha256(id)]));
   }
 
   async list(): Promise<readonly TokenRecord[]> {
@@ -146,7 +148,7 @@ export class MySQLBackend implements RecordBackend {
   }
 
   async clear(): Promise<void> {
-    await this.#write(this.#sql.clear, []);
+    await retriedOnDeadlock(() => this.#pool.execute(this.#sql.clear, []));
   }
 
   async close(): Promise<void> {

@@ -109,6 +109,24 @@ export function isDeadlock(error: unknown): boolean {
   return field<string>(error, 'code', 'string') === 'ER_LOCK_DEADLOCK';
 }
 
+/** How many times a statement is run while InnoDB keeps choosing it as a deadlock victim. */
+const DEADLOCK_ATTEMPTS = 5;
+
+/**
+ * Runs `statement` again when InnoDB chose it as a deadlock victim (it changed nothing), for statements
+ * whose repetition is safe (a delete, a lease transaction). After DEADLOCK_ATTEMPTS the deadlock is
+ * thrown as it is (STORE_UNAVAILABLE: contention that clears by itself).
+ */
+export async function retriedOnDeadlock<T>(statement: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+    }
+  }
+}
+
 const RULES: DriverErrorRules = {
   store: 'MySQLStore',
   sanitize: sanitizeDriverError,

@@ -1,11 +1,8 @@
 import { leaseTtl, type RefreshLock } from '@tokenstore/core/store-kit';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { isDeadlock } from './mysql-errors.js';
+import { retriedOnDeadlock } from './mysql-errors.js';
 import { withOwnConnection } from './own-connection.js';
 import { sha256, type SchemaNames } from './schema.js';
-
-/** Deadlock victims change nothing; trying again this often is enough to get a real answer. */
-const DEADLOCK_ATTEMPTS = 5;
 
 /**
  * The server's clock in epoch milliseconds, independent of the session time zone: UNIX_TIMESTAMP()
@@ -52,13 +49,8 @@ export class MySQLLeaseLock implements RefreshLock {
     const ownerHash = sha256(owner);
     // Core's one ttl rule: finite, > 0, whole ms, clamped to 1e12 ms (about 31 years).
     const ttl = leaseTtl(ttlMs);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#tryAcquire(keyHash, ownerHash, ttl);
-      } catch (error) {
-        if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
-      }
-    }
+    // Deadlock victims change nothing; trying again a few times is enough to get a real answer.
+    return retriedOnDeadlock(() => this.#tryAcquire(keyHash, ownerHash, ttl));
   }
 
   async #tryAcquire(keyHash: Buffer, ownerHash: Buffer, ttl: number): Promise<boolean> {
