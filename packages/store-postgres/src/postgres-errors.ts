@@ -98,6 +98,11 @@ export function isUniquenessViolation(error: unknown): boolean {
   return code === '23505' || code === '23P01';
 }
 
+/** PostgreSQL failed this statement to break a deadlock (40P01); it changed nothing. */
+export function isDeadlock(error: unknown): boolean {
+  return field(error, 'code') === '40P01';
+}
+
 const RULES: DriverErrorRules = {
   store: 'PostgresStore',
   sanitize: sanitizeDriverError,
