@@ -5,6 +5,7 @@ import { CliErrorCode } from './cli-error.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { mainHelp } from './main-help.js';
 import { passwordScrubber } from './password-scrubber.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * Runs one command line; returns the exit code (never throws). Errors are printed as
@@ -15,8 +16,9 @@ import { passwordScrubber } from './password-scrubber.js';
 export async function run(argv: readonly string[], context: CommandContext): Promise<number> {
   const scrub = passwordScrubber(argv);
   const io = { ...context.io, out: (t: string) => context.io.out(scrub(t)), err: (t: string) => context.io.err(scrub(t)) };
-  // The prefix and code are written as they are (scripts match them); only the message is scrubbed.
-  const fail = (code: string, message: string) => context.io.err(`tokenstore: ${code}: ${scrub(message)}\n`);
+  // The prefix and code are written as they are (scripts match them); only the message is scrubbed, and
+  // its control characters escaped: messages name stored ids, which may hold any character.
+  const fail = (code: string, message: string) => context.io.err(`tokenstore: ${code}: ${terminalText(scrub(message))}\n`);
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());

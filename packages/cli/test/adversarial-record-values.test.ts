@@ -73,3 +73,16 @@ describe('delete with a hostile user name', () => {
     expect(out.split('\n').filter(Boolean)).toHaveLength(1);
   });
 });
+
+describe('errors naming a hostile id', () => {
+  it('migrate into a store where an id with control characters owns the user: the error prints them escaped', async () => {
+    const target = join(dir, 'target.json');
+    const owner = new FileStore({ path: target });
+    await owner.saveToken(new OAuthToken({ id: `owner-${HOSTILE}`, userSignature: { name: 'far' }, accessToken: 'A-owner' }));
+    await owner.close();
+    const { code, out, err } = await cli(['migrate', '--from', url, '--to', `file:${target}`]);
+    expect(code).not.toBe(ExitCode.OK);
+    expect(err).toContain('STORE_CONFLICT');
+    expect(out + err).not.toMatch(RAW_CONTROL);
+  });
+});

@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { closeQuietly, openStore, type OpenedStore } from '../open-store.js';
 import { parseCommandArgs } from '../parse-args.js';
 import { progress } from '../progress.js';
+import { terminalText } from '../terminal-text.js';
 import { compareRecords, isIdentical, type CopyDifference } from '../verify-copy.js';
 
 /** Saves in flight for a store without putRecords: enough to hide round trips (64 doubled PostgreSQL and MongoDB hops over 16). */
@@ -87,7 +88,7 @@ Options:
 };
 
 function describeDifference(d: CopyDifference): string {
-  const ids = (list: string[]) => list.slice(0, SHOWN_IDS).join(', ') + (list.length > SHOWN_IDS ? `, ... (${list.length - SHOWN_IDS} more)` : '');
+  const ids = (list: string[]) => list.slice(0, SHOWN_IDS).map(terminalText).join(', ') + (list.length > SHOWN_IDS ? `, ... (${list.length - SHOWN_IDS} more)` : '');
   let out = `verify: source ${d.sourceCount} records, target ${d.targetCount}\n`;
   if (d.missing.length) out += `verify: ${d.missing.length} missing in the target: ${ids(d.missing)}\n`;
   if (d.changed.length) out += `verify: ${d.changed.length} differ: ${ids(d.changed)}\n`;
