@@ -20,6 +20,11 @@ export async function diagnoseMysql(pool: Pool, names: SchemaNames): Promise<Omi
     if ((error as { errno?: unknown }).errno !== NO_SUCH_TABLE) throw error;
     return { schemaVersion: { found: null, expected: SCHEMA_VERSION }, notes: [`no table ${names.table}_migrations: the store was never created here`] };
   }
+  // Dropped behind the store's back: the migration counts as done and will not recreate it.
+  const [tables] = await pool.query<RowDataPacket[]>('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [names.table]);
+  if (tables.length === 0) {
+    return { schemaVersion: { found, expected: SCHEMA_VERSION }, notes: [`no table ${names.table}, although ${names.table}_migrations says version ${found}: it was dropped; every operation fails until it is restored`] };
+  }
   const [rows] = await pool.query<RowDataPacket[]>(
     'SELECT COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND SEQ_IN_INDEX = 1',
     [names.table],
