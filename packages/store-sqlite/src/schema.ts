@@ -101,7 +101,7 @@ function userVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function tableExists(db: Database, table: string): boolean {
+export function tableExists(db: Database, table: string): boolean {
   return db.prepare('SELECT 1 FROM sqlite_master WHERE type = ? AND name = ?').pluck().get('table', table) !== undefined;
 }
 
