@@ -24,7 +24,7 @@ const FALLBACK_CONCURRENCY = 16;
  * a record already there as it is in the batch is left alone (no write), a different one is replaced. A user name owned by another id in the target is
  * STORE_CONFLICT naming both ids (ids are not secret; user names and token values are never named),
  * unless that id is in the batch too, with another user or none: an older copy in which users moved
- * between records (a swap, a rotation), copied exactly in any order (see freeUserMovedByBatch).
+ * between records (a swap, a rotation), copied exactly in any order (the owner is unbound first).
  */
 export async function putRecords(backend: RecordBackend, input: readonly TokenRecord[], name: string): Promise<void> {
   const records = validateBatch(input, name);
