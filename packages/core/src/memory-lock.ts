@@ -1,3 +1,4 @@
+import { assertLeaseHolder } from './lease-holder.js';
 import { leaseTtl } from './lease-ttl.js';
 import type { RefreshLock } from './token-store.js';
 
@@ -6,7 +7,7 @@ interface Lease {
   expiresAt: number;
 }
 
-/** A RefreshLock for one process: leases in a Map that expire after their ttl (core's `leaseTtl` rule). */
+/** A RefreshLock for one process: leases in a Map that expire after their ttl (core's `assertLeaseHolder` and `leaseTtl` rules). */
 export class MemoryLock implements RefreshLock {
   readonly #leases = new Map<string, Lease>();
   readonly #now: () => number;
@@ -16,6 +17,7 @@ export class MemoryLock implements RefreshLock {
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    assertLeaseHolder(key, owner);
     const ttl = leaseTtl(ttlMs);
     const now = this.#now();
     const lease = this.#leases.get(key);
@@ -25,6 +27,7 @@ export class MemoryLock implements RefreshLock {
   }
 
   async release(key: string, owner: string): Promise<void> {
+    assertLeaseHolder(key, owner);
     if (this.#leases.get(key)?.owner === owner) this.#leases.delete(key);
   }
 

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { TokenStoreError, isTokenStoreError } from './errors.js';
 import { findMatch, isBlank } from './matching.js';
 import { OAuthToken } from './oauth-token.js';
+import { assertLeaseHolder } from './lease-holder.js';
 import { leaseTtl } from './lease-ttl.js';
 import { putRecords } from './put-records.js';
 import type { RecordBackend } from './record-backend.js';
@@ -215,11 +216,4 @@ function byId(a: TokenRecord, b: TokenRecord): number {
 /** Ids follow the string rule: an id no store can hold would, stored lossily, name another record. */
 function assertId(id: unknown): asserts id is string {
   assertStorableString(id, 'id');
-}
-
-function assertLeaseHolder(key: unknown, owner: unknown): void {
-  assertStorableString(key, 'lock key');
-  assertStorableString(owner, 'lock owner');
-  if (key === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock key must be a non-empty string');
-  if (owner === '') throw new TokenStoreError('INVALID_ARGUMENT', 'lock owner must be a non-empty string');
 }

@@ -34,6 +34,7 @@ export { assertIdentifierName } from './identifier-name.js';
 export { validateRecord, recordOfToken } from './record-validation.js';
 export { assertStorableString } from './storable-string.js';
 export { MAX_LEASE_TTL_MS, leaseTtl } from './lease-ttl.js';
+export { assertLeaseHolder } from './lease-holder.js';
 export { type Clock, systemClock } from './clock.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { type PollOptions, pollWithBackoff } from './poll.js';

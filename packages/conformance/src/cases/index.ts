@@ -5,6 +5,7 @@ import { errorCases } from './errors.js';
 import { findCases } from './find.js';
 import { getTokensOrderCases } from './get-tokens-order.js';
 import { lockCases } from './lock.js';
+import { lockHolderCases } from './lock-holder.js';
 import { lockLifecycleCases } from './lock-lifecycle.js';
 import { manyRecordsCases } from './many-records.js';
 import { matchCases } from './match.js';
@@ -30,6 +31,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...validationCases,
   ...lockCases,
   ...lockLifecycleCases,
+  ...lockHolderCases,
 ];
 
 const seen = new Set<string>();

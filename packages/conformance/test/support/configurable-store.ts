@@ -5,7 +5,7 @@
  * reopen tests run for real; each flaw must make the suite fail.
  */
 import { randomUUID } from 'node:crypto';
-import { type TokenRecord, assertStorableString, leaseTtl, putRecords, recordOfToken, validateRecord, OAuthToken, type RecordBackend, type RefreshLock, type TokenStore, TokenStoreError } from '@tokenstore/core/store-kit';
+import { type TokenRecord, assertLeaseHolder, assertStorableString, leaseTtl, putRecords, recordOfToken, validateRecord, OAuthToken, type RecordBackend, type RefreshLock, type TokenStore, TokenStoreError } from '@tokenstore/core/store-kit';
 import type { ConformanceOptions } from '../../src/index.js';
 
 /** Each flaw, what it does, and the conformance test ids it must fail (at least). */
@@ -63,6 +63,10 @@ export const FLAWS = {
     mustFail: ['lock.renewal-extends', 'lock.stalled-holder'],
   },
   'lock-renew-forever': { does: 'a renewal makes the lease permanent (the expiry column cleared on update)', mustFail: ['lock.renewed-lease-expires'] },
+  'lock-holder-unchecked': {
+    does: "acquire and release take any key and owner ('', a lone surrogate, a NUL) and a UTF-8 driver stores lone surrogates as U+FFFD",
+    mustFail: ['lock.invalid-key-or-owner'],
+  },
   'lock-ttl-unchecked': { does: 'acquire takes any ttl (0, NaN, a string) and writes a lease with it', mustFail: ['lock.ttl.invalid'] },
   'lock-ttl-overflow': { does: 'a huge ttl fails with STORE_FAILURE (now + ttl overflows the expiry column) instead of being clamped', mustFail: ['lock.ttl.huge'] },
   'no-record-validation': {
@@ -103,8 +107,8 @@ export class ConfigurableStore implements TokenStore {
     this.#data = data;
     this.#flaw = flaw;
     this.lock = {
-      acquire: (key, owner, ttlMs) => this.#call(() => this.#acquire(key, owner, ttlMs)),
-      release: (key, owner) => this.#call(() => this.#release(key, owner)),
+      acquire: (key, owner, ttlMs) => this.#call(() => this.#acquire(...this.#leaseHolder(key, owner), ttlMs)),
+      release: (key, owner) => this.#call(() => this.#release(...this.#leaseHolder(key, owner))),
     };
   }
 
@@ -386,6 +390,16 @@ export class ConfigurableStore implements TokenStore {
       this.#data.leases.set(k, { owner, expiresAt: Date.now() + ttlMs });
       return true;
     });
+  }
+
+  /** Core's key and owner rule (assertLeaseHolder), or (lock-holder-unchecked) a lossy UTF-8 form of anything. */
+  #leaseHolder(key: string, owner: string): [string, string] {
+    if (this.#flaw !== 'lock-holder-unchecked') {
+      assertLeaseHolder(key, owner);
+      return [key, owner];
+    }
+    const lossy = (value: string) => Buffer.from(String(value), 'utf8').toString('utf8');
+    return [lossy(key), lossy(owner)];
   }
 
   /** Core's ttl rule (leaseTtl), or one of the flawed ones. */
