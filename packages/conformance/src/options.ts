@@ -1,4 +1,5 @@
 import type { TokenStore } from '@tokenstore/core';
+import { optionsError } from './options-error.js';
 
 /**
  * The part of the caller's `import * as vitest from 'vitest'` the suite uses. The suite never imports
@@ -63,31 +64,31 @@ export async function resolveConformanceOptions(moduleOrExport: unknown): Promis
   for (let i = 0; i < 2 && isRecord(value) && 'default' in value && !('createStore' in value); i++) value = value.default;
   if (typeof value === 'function') value = await (value as () => unknown)();
   if (!isRecord(value) || typeof value.createStore !== 'function') {
-    throw new TypeError('the conformance module must export default the options ({ name, createStore, ... }) or a function returning them');
+    throw optionsError('the conformance module must export default the options ({ name, createStore, ... }) or a function returning them');
   }
   return value as unknown as ConformanceOptions;
 }
 
-/** Checks the options' shape; throws a TypeError naming what is wrong. */
+/** Checks the options' shape; throws INVALID_ARGUMENT naming what is wrong. */
 export function assertConformanceOptions(options: unknown): asserts options is ConformanceOptions {
-  if (!isRecord(options)) throw new TypeError('runTokenStoreConformance: options must be an object');
+  if (!isRecord(options)) throw optionsError('runTokenStoreConformance: options must be an object');
   if (typeof options.name !== 'string' || options.name.trim() === '') {
-    throw new TypeError('runTokenStoreConformance: options.name must be a non-empty string');
+    throw optionsError('runTokenStoreConformance: options.name must be a non-empty string');
   }
-  if (typeof options.createStore !== 'function') throw new TypeError('runTokenStoreConformance: options.createStore must be a function');
+  if (typeof options.createStore !== 'function') throw optionsError('runTokenStoreConformance: options.createStore must be a function');
   for (const key of ['destroyStore', 'reopenStore', 'openPeer'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') {
-      throw new TypeError(`runTokenStoreConformance: options.${key} must be a function when given`);
+      throw optionsError(`runTokenStoreConformance: options.${key} must be a function when given`);
     }
   }
   if (options.timeoutMs !== undefined && (typeof options.timeoutMs !== 'number' || !(options.timeoutMs > 0))) {
-    throw new TypeError('runTokenStoreConformance: options.timeoutMs must be a positive number');
+    throw optionsError('runTokenStoreConformance: options.timeoutMs must be a positive number');
   }
   if (options.leaseGranularityMs !== undefined && !(typeof options.leaseGranularityMs === 'number' && Number.isFinite(options.leaseGranularityMs) && options.leaseGranularityMs >= 0 && options.leaseGranularityMs <= 60_000)) {
-    throw new TypeError('runTokenStoreConformance: options.leaseGranularityMs must be a number of ms from 0 to 60000');
+    throw optionsError('runTokenStoreConformance: options.leaseGranularityMs must be a number of ms from 0 to 60000');
   }
   if (options.skip !== undefined && !isRecord(options.skip)) {
-    throw new TypeError('runTokenStoreConformance: options.skip must be an object { [testId]: reason }');
+    throw optionsError('runTokenStoreConformance: options.skip must be an object { [testId]: reason }');
   }
 }
 
@@ -102,11 +103,11 @@ export function validateSkips(skip: Readonly<Record<string, unknown>> | undefine
       const near = closest(id, knownIds);
       return near ? `"${id}" (did you mean "${near}"?)` : `"${id}"`;
     });
-    throw new Error(`runTokenStoreConformance: options.skip names unknown test ids: ${hints.join(', ')}`);
+    throw optionsError(`runTokenStoreConformance: options.skip names unknown test ids: ${hints.join(', ')}`);
   }
   for (const [id, reason] of Object.entries(skip)) {
     if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new Error(`runTokenStoreConformance: options.skip["${id}"] must give a non-empty reason`);
+      throw optionsError(`runTokenStoreConformance: options.skip["${id}"] must give a non-empty reason`);
     }
     result.set(id, reason.trim());
   }

@@ -3,6 +3,7 @@ import { OAuthToken, type OAuthTokenInit, type TokenStore } from '@tokenstore/co
 import type { ExpectStatic } from 'vitest';
 import type { CaseContext, ConformanceCase } from './conformance-case.js';
 import type { ConformanceOptions } from './options.js';
+import { optionsError } from './options-error.js';
 
 const SECRET_FIELDS = ['clientSecret', 'grantToken', 'refreshToken', 'accessToken'] as const;
 
@@ -136,5 +137,5 @@ function assertStore(store: unknown, what: string): asserts store is TokenStore 
   const s = store as Partial<TokenStore> | null | undefined;
   const methods = ['findToken', 'findTokenById', 'saveToken', 'deleteToken', 'getTokens', 'deleteTokens'] as const;
   const missing = s === null || s === undefined ? [...methods] : methods.filter((m) => typeof s[m] !== 'function');
-  if (missing.length > 0) throw new TypeError(`${what} must resolve to a TokenStore; missing: ${missing.join(', ')}`);
+  if (missing.length > 0) throw optionsError(`${what} must resolve to a TokenStore; missing: ${missing.join(', ')}`);
 }

@@ -3,6 +3,7 @@ import { ALL_CASES } from './cases/index.js';
 import type { ConformanceTestInfo } from './conformance-case.js';
 import { DEFAULT_TIMEOUT_MS, type ConformanceOptions, type VitestApi, assertConformanceOptions, validateSkips } from './options.js';
 import { runCase, type TestContextLike } from './run-case.js';
+import { optionsError } from './options-error.js';
 
 /** Every conformance test: its stable id (for `skip`), its title, and the optional capability it needs. */
 export const CONFORMANCE_TESTS: readonly ConformanceTestInfo[] = Object.freeze(
@@ -27,7 +28,7 @@ export const conformanceTestIds: readonly string[] = Object.freeze(ALL_CASES.map
  */
 export function runTokenStoreConformance(vitest: VitestApi, options: ConformanceOptions): void {
   if (!vitest || typeof vitest.describe !== 'function' || typeof vitest.it !== 'function' || typeof vitest.expect !== 'function') {
-    throw new TypeError("runTokenStoreConformance: pass your vitest namespace first: import * as vitest from 'vitest'");
+    throw optionsError("runTokenStoreConformance: pass your vitest namespace first: import * as vitest from 'vitest'");
   }
   assertConformanceOptions(options);
   const skips = validateSkips(options.skip, conformanceTestIds);

@@ -1,4 +1,5 @@
 import type { TokenStore } from '@tokenstore/core';
+import { optionsError } from '../options-error.js';
 
 /**
  * The part of a conformance module that the durability suite needs: a store that several processes
@@ -53,14 +54,14 @@ export interface DurabilitySuiteOptions {
 export function durabilityOf(options: unknown): DurabilityOptions {
   const durability = (options as { durability?: unknown } | null)?.durability as Partial<DurabilityOptions> | undefined;
   if (durability === undefined || typeof durability !== 'object' || durability === null) {
-    throw new TypeError('runDurabilitySuite: the conformance module has no `durability` part ({ createLocation, openStore })');
+    throw optionsError('runDurabilitySuite: the conformance module has no `durability` part ({ createLocation, openStore })');
   }
   for (const key of ['createLocation', 'openStore'] as const) {
-    if (typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function`);
+    if (typeof durability[key] !== 'function') throw optionsError(`runDurabilitySuite: durability.${key} must be a function`);
   }
-  if (durability.refreshRace !== undefined && typeof durability.refreshRace !== 'boolean') throw new TypeError('runDurabilitySuite: durability.refreshRace must be a boolean when given');
+  if (durability.refreshRace !== undefined && typeof durability.refreshRace !== 'boolean') throw optionsError('runDurabilitySuite: durability.refreshRace must be a boolean when given');
   for (const key of ['destroyLocation', 'inspectLocation'] as const) {
-    if (durability[key] !== undefined && typeof durability[key] !== 'function') throw new TypeError(`runDurabilitySuite: durability.${key} must be a function when given`);
+    if (durability[key] !== undefined && typeof durability[key] !== 'function') throw optionsError(`runDurabilitySuite: durability.${key} must be a function when given`);
   }
   return durability as DurabilityOptions;
 }

@@ -8,6 +8,7 @@ import { runChild, startChild } from './child-process.js';
 import { durabilityOf, type DurabilityOptions, type DurabilitySuiteOptions, type LocationState } from './durability-options.js';
 import { crashToken, HOT_USER, hotToken } from './durability-tokens.js';
 import { refreshRace } from './refresh-race.js';
+import { optionsError } from '../options-error.js';
 
 /** The durability tests, by stable id (for `durability.skip`). */
 export const DURABILITY_TESTS = Object.freeze({
@@ -40,7 +41,7 @@ function workerScript(): string {
  * ```
  */
 export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySuiteOptions): Promise<void> {
-  if (typeof suite?.module !== 'string' || suite.module === '') throw new TypeError('runDurabilitySuite: options.module must be the path of the conformance module');
+  if (typeof suite?.module !== 'string' || suite.module === '') throw optionsError('runDurabilitySuite: options.module must be the path of the conformance module');
   const moduleUrl = suite.module.startsWith('file:') ? suite.module : pathToFileURL(suite.module).href;
   const options = await resolveConformanceOptions(await import(moduleUrl));
   const durability = durabilityOf(options);
