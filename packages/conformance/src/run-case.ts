@@ -3,6 +3,7 @@ import { OAuthToken, type OAuthTokenInit, type TokenStore } from '@tokenstore/co
 import type { ExpectStatic } from 'vitest';
 import type { CaseContext, ConformanceCase } from './conformance-case.js';
 import type { ConformanceOptions } from './options.js';
+import { withRule } from './failure-rule.js';
 import { optionsError } from './options-error.js';
 
 const SECRET_FIELDS = ['clientSecret', 'grantToken', 'refreshToken', 'accessToken'] as const;
@@ -82,24 +83,7 @@ export async function runCase(c: ConformanceCase, options: ConformanceOptions, c
       throw new Error(`[${c.id}] rule: ${c.title}\nexpected the cleanup after the test (destroyStore, or close()) to succeed, but it failed: ${String((error as Error)?.message ?? error)}`, { cause: error });
     }
   }
-  if (failure) throw withRule(c, failure.error);
-}
-
-/**
- * Names the case and its rule in the failure itself (the message is all a third party sees: the suite's
- * sources do not ship), above what was expected and what the store did.
- */
-function withRule(c: ConformanceCase, error: unknown): unknown {
-  const head = `[${c.id}] rule: ${c.title}`;
-  // An assertion's message already says what was expected and what the store did.
-  if (error instanceof Error && error.name === 'AssertionError') {
-    if (!error.message.startsWith(`[${c.id}]`)) error.message = `${head}\n${error.message}`;
-    return error;
-  }
-  // Anything else was thrown by the store (or its setup) where the test expected the call to succeed.
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? ` (${(error as { code: string }).code})` : '';
-  const what = error instanceof Error ? `${error.name}${code}: ${error.message}` : String(error);
-  return new Error(`${head}\nexpected the store's call to succeed, but it threw ${what}`, { cause: error });
+  if (failure) throw withRule(c.id, c.title, failure.error);
 }
 
 function unmetNeed(c: ConformanceCase, store: TokenStore): { kind: 'ok' } | { kind: 'skip' | 'fail'; reason: string } {

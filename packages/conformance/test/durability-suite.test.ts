@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { durabilityTestIds, runDurabilitySuite } from '../src/index.js';
+import { DURABILITY_TESTS, type DurabilityTestId, durabilityTestIds, runDurabilitySuite } from '../src/index.js';
 import { runDurabilitySuite as runBuiltDurabilitySuite } from '../dist/index.js';
 import { runChildVitest, testIdOf } from './support/child-vitest.js';
 
@@ -31,15 +31,19 @@ describe('runDurabilitySuite', () => {
       expect.stringMatching(/^\[durability\.engine\.one-refresh-per-expiry\] .*\(skipped: opt-in: set durability\.refreshRace to true\)$/),
       expect.stringMatching(/^\[durability\.processes\.one-record-per-user\] .*\(skipped: timing-dependent for this store\)$/),
     ]);
-    // Every failure says which durability test and what was expected, not just a bare assertion.
-    for (const a of mine.filter((t) => t.status === 'failed')) expect(a.failureMessages.join('\n')).toMatch(/\[durability\.[a-z.-]+\]/);
+    // Every failure starts with its full test id and rule, as the conformance cases' do, then what was expected.
+    for (const a of mine.filter((t) => t.status === 'failed')) {
+      const id = testIdOf(a.title)!;
+      expect(a.failureMessages[0] ?? '', a.title).toContain(`[${id}] rule: ${DURABILITY_TESTS[id as DurabilityTestId]}\n`);
+      expect(a.failureMessages[0] ?? '', `${a.title}: no abbreviated id`).not.toMatch(/\[durability\.(crash|processes|engine)\]/);
+    }
   }, 120_000);
 
   it('fails the refresh race of a store whose lease does not exclude: several token requests for one expiry', async () => {
     const { mine, idsWith, output } = await resultsOf('open lock (broken)');
     expect(idsWith('failed'), output).toEqual(['durability.engine.one-refresh-per-expiry', 'durability.processes.one-lease-holder']);
     const race = mine.find((a) => testIdOf(a.title) === 'durability.engine.one-refresh-per-expiry')!;
-    expect(race.failureMessages.join('\n')).toMatch(/\[durability\.engine\.one-refresh-per-expiry\] exactly one token request/);
+    expect(race.failureMessages[0]).toMatch(/^AssertionError: \[durability\.engine\.one-refresh-per-expiry\] rule: .*\nexactly one token request/);
   }, 120_000);
 
   it('rejects a module without a durability part, and unknown skip ids', async () => {
@@ -62,7 +66,7 @@ describe('runDurabilitySuite', () => {
     };
     await runBuiltDurabilitySuite(vitest, { module: fileURLToPath(new URL('./fixtures/inspect-fails.conformance.mjs', import.meta.url)), processes: 2 });
     await expect(bodies.get('durability.processes.no-lost-update')!()).rejects.toThrow(
-      /^\[durability\.processes\.no-lost-update\] inspectLocation after the processes exited \(40 saves acknowledged\): planted: memory holds a leftover/,
+      /^\[durability\.processes\.no-lost-update\] rule: [^\n]+\nexpected the module's inspectLocation after the processes exited \(40 saves acknowledged\) to find no fault, but it threw Error: planted: memory holds a leftover/,
     );
   });
 });

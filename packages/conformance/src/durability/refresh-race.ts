@@ -3,7 +3,6 @@ import type { ExpectStatic } from 'vitest';
 import { runChild } from './child-process.js';
 import { refreshGeneration, startRefreshEndpoint } from './refresh-endpoint.js';
 
-const ID = '[durability.engine.one-refresh-per-expiry]';
 const USER = 'refresh-race@example.com';
 
 export interface RefreshRaceContext {
@@ -46,10 +45,10 @@ export async function refreshRace({ location, processes, expect, workerArgs, scr
   const answers = outputs.map((lines) => lines.at(-1));
   expect(
     server.requests,
-    `${ID} exactly one token request for ${processes} processes asking at once (the server got ${server.requests}, ${server.invalidGrants} of them with a spent refresh token: the lease let several processes refresh; they answered ${JSON.stringify(answers)})`,
+    `exactly one token request for ${processes} processes asking at once (the server got ${server.requests}, ${server.invalidGrants} of them with a spent refresh token: the lease let several processes refresh; they answered ${JSON.stringify(answers)})`,
   ).toBe(1);
-  expect(answers, `${ID} every process gets the one new access token`).toEqual(Array.from({ length: processes }, () => `token ${next.accessToken}`));
+  expect(answers, `every process gets the one new access token`).toEqual(Array.from({ length: processes }, () => `token ${next.accessToken}`));
   const stored = await withStore(location, (store) => store.findToken(new OAuthToken({ userSignature: { name: USER } })));
-  expect({ refreshToken: stored?.refreshToken, accessToken: stored?.accessToken }, `${ID} the store holds the rotated refresh token and the new access token`).toEqual(next);
-  expect(stored?.expiresAt ?? 0, `${ID} the stored token is no longer expired`).toBeGreaterThan(Date.now());
+  expect({ refreshToken: stored?.refreshToken, accessToken: stored?.accessToken }, `the store holds the rotated refresh token and the new access token`).toEqual(next);
+  expect(stored?.expiresAt ?? 0, `the stored token is no longer expired`).toBeGreaterThan(Date.now());
 }

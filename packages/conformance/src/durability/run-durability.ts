@@ -8,6 +8,7 @@ import { runChild, startChild } from './child-process.js';
 import { durabilityOf, type DurabilityOptions, type DurabilitySuiteOptions, type LocationState } from './durability-options.js';
 import { crashToken, HOT_USER, hotToken } from './durability-tokens.js';
 import { refreshRace } from './refresh-race.js';
+import { withRule } from '../failure-rule.js';
 import { optionsError } from '../options-error.js';
 
 /** The durability tests, by stable id (for `durability.skip`). */
@@ -62,13 +63,8 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
       try {
         await body(location);
       } catch (error) {
-        // A child that failed, a store that threw: the failure still names the test.
-        if (error instanceof Error && !error.message.includes('[durability.')) {
-          const named = `[${id}] ${error.message}`;
-          error.stack = error.stack?.replace(error.message, named);
-          error.message = named;
-        }
-        throw error;
+        // An assertion, a child that failed, a store or hook that threw: the failure names the test and its rule.
+        throw withRule(id, DURABILITY_TESTS[id], error, 'every step (the store, its child processes, the module) to succeed');
       } finally {
         await durability.destroyLocation?.(location);
       }
@@ -83,14 +79,13 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
     }
   };
 
-  /** The module's own check of the raw location; its failure names the test and the moment. */
+  /** The module's own check of the raw location; its failure names the moment (and, through test(), the test). */
   const inspect = async (id: DurabilityTestId, location: string, state: LocationState, moment: string) => {
     if (!durability.inspectLocation) return;
     try {
       await durability.inspectLocation(location, state);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`[${id}] inspectLocation ${moment} (${state.acknowledged} saves acknowledged): ${message}`, { cause: error });
+      throw withRule(id, DURABILITY_TESTS[id], error, `the module's inspectLocation ${moment} (${state.acknowledged} saves acknowledged) to find no fault`);
     }
   };
 
@@ -110,7 +105,7 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
         }
         child.child.kill('SIGKILL');
         const { signal } = await child.exited;
-        expect(signal, `[durability.crash] run ${run} ended on its own: ${child.stderr()}`).toBe('SIGKILL');
+        expect(signal, `run ${run} ended on its own: ${child.stderr()}`).toBe('SIGKILL');
         for (const line of child.lines) {
           const [kind, n] = line.split(' ');
           if (kind === 'N') {
@@ -128,26 +123,26 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
           const tokens = await store.getTokens();
           const ids = tokens.map((t) => t.id);
           const users = tokens.flatMap((t) => (t.userSignature?.name === undefined ? [] : [t.userSignature.name]));
-          expect(new Set(ids).size, `[durability.crash] run ${run}: duplicate id after a kill`).toBe(ids.length);
-          expect(new Set(users).size, `[durability.crash] run ${run}: duplicate user after a kill`).toBe(users.length);
+          expect(new Set(ids).size, `run ${run}: duplicate id after a kill`).toBe(ids.length);
+          expect(new Set(users).size, `run ${run}: duplicate user after a kill`).toBe(users.length);
           const stored = new Map(tokens.map((t) => [t.id, t]));
           for (const [id, token] of expected) {
             const found = stored.get(id);
-            expect(found, `[durability.crash] run ${run}: token ${id} was saved (acknowledged) before a kill but is missing`).toBeDefined();
-            expect(found!.toRecord(), `[durability.crash] run ${run}: token ${id} differs from what was saved`).toEqual(new OAuthToken(token).toRecord());
+            expect(found, `run ${run}: token ${id} was saved (acknowledged) before a kill but is missing`).toBeDefined();
+            expect(found!.toRecord(), `run ${run}: token ${id} differs from what was saved`).toEqual(new OAuthToken(token).toRecord());
           }
           const hot = await store.findToken(new OAuthToken({ userSignature: { name: HOT_USER } }));
-          if (hotFloor >= 0) expect(hot?.expiresAt ?? -1, `[durability.crash] run ${run}: the hot record went backwards`).toBeGreaterThanOrEqual(hotFloor);
+          if (hotFloor >= 0) expect(hot?.expiresAt ?? -1, `run ${run}: the hot record went backwards`).toBeGreaterThanOrEqual(hotFloor);
         });
       }
-      expect(expected.size, '[durability.crash] every run killed after its first save saved one').toBeGreaterThanOrEqual(kills - Math.ceil(kills / 5));
+      expect(expected.size, 'every run killed after its first save saved one').toBeGreaterThanOrEqual(kills - Math.ceil(kills / 5));
       // A last save recovers whatever the final kill left (a stale lock, a temp file): it succeeds, and
       // afterwards the location holds nothing a clean exit would not leave.
       await withStore(location, async (store) => {
         const last = await store.saveToken(new OAuthToken({ userSignature: { name: 'after-the-kills@example.com' }, clientId: 'c', accessToken: 'after-the-kills' }));
-        expect(await store.findTokenById(last.id!), '[durability.crash] a save after the last kill is stored').not.toBeNull();
+        expect(await store.findTokenById(last.id!), 'a save after the last kill is stored').not.toBeNull();
         const ids = new Set((await store.getTokens()).map((t) => t.id));
-        expect([...expected.keys()].filter((id) => !ids.has(id)), '[durability.crash] a save after the last kill loses no earlier token').toEqual([]);
+        expect([...expected.keys()].filter((id) => !ids.has(id)), 'a save after the last kill loses no earlier token').toEqual([]);
       });
       await inspect('durability.crash.acknowledged-saves-survive', location, { killed: false, acknowledged: acknowledged + 1 }, 'after a save that followed the last kill');
     });
@@ -159,7 +154,7 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
       await inspect('durability.processes.no-lost-update', location, { killed: false, acknowledged: processes * 20 }, 'after the processes exited');
       const names = await withStore(location, async (store) => (await store.getTokens()).map((t) => t.userSignature?.name).sort());
       const want = Array.from({ length: processes }, (_, p) => Array.from({ length: 20 }, (_, i) => `p${p}-${i}`)).flat().sort();
-      expect(names, '[durability.processes.no-lost-update] every token each process saved').toEqual(want);
+      expect(names, 'every token each process saved').toEqual(want);
     });
 
     test('durability.processes.one-record-per-user', async (location) => {
@@ -167,10 +162,10 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
       const at = String(Date.now() + 800);
       const outputs = await Promise.all(Array.from({ length: processes }, () => runChild(script, worker(['save-same', location, 'shared-user', at]))));
       await inspect('durability.processes.one-record-per-user', location, { killed: false, acknowledged: processes * 5 }, 'after the processes exited');
-      expect(new Set(outputs.flatMap((lines) => (lines[0] ?? '').split(' '))).size, '[durability.processes.one-record-per-user] every save got the one id').toBe(1);
+      expect(new Set(outputs.flatMap((lines) => (lines[0] ?? '').split(' '))).size, 'every save got the one id').toBe(1);
       const [tokens, found] = await withStore(location, (store) => Promise.all([store.getTokens(), store.findToken(new OAuthToken({ userSignature: { name: 'shared-user' } }))]));
-      expect(tokens, '[durability.processes.one-record-per-user] exactly one record').toHaveLength(1);
-      expect(found?.id, '[durability.processes.one-record-per-user] the record is found by its user').toBe(tokens[0]?.id);
+      expect(tokens, 'exactly one record').toHaveLength(1);
+      expect(found?.id, 'the record is found by its user').toBe(tokens[0]?.id);
     });
 
     test('durability.processes.one-lease-holder', async (location) => {
@@ -179,8 +174,8 @@ export async function runDurabilitySuite(vitest: VitestApi, suite: DurabilitySui
       const outputs = await Promise.all(Array.from({ length: processes + 2 }, (_, p) => runChild(script, worker(['lease', location, `owner-${p}`, at]))));
       await inspect('durability.processes.one-lease-holder', location, { killed: false, acknowledged: 0 }, 'after the processes exited');
       const answers = outputs.map((lines) => lines[0]);
-      expect(answers.filter((l) => l === 'true'), '[durability.processes.one-lease-holder] granted once').toHaveLength(1);
-      expect(answers.filter((l) => l === 'false'), '[durability.processes.one-lease-holder] refused to every other process').toHaveLength(processes + 1);
+      expect(answers.filter((l) => l === 'true'), 'granted once').toHaveLength(1);
+      expect(answers.filter((l) => l === 'false'), 'refused to every other process').toHaveLength(processes + 1);
     });
 
     test('durability.engine.one-refresh-per-expiry', async (location) => {
