@@ -1,6 +1,7 @@
 import { TokenStoreError } from '@tokenstore/core';
 import type { Command } from '../command.js';
 import { CliErrorCode, usageError } from '../cli-error.js';
+import { integerOption } from '../integer-option.js';
 import { hasPutRecords, putInBatches, saveOneByOne } from '../copy-records.js';
 import { ExitCode } from '../exit-codes.js';
 import { closeQuietly, openStore, type OpenedStore } from '../open-store.js';
@@ -13,6 +14,9 @@ import { compareRecords, isIdentical, type CopyDifference } from '../verify-copy
 const DEFAULT_CONCURRENCY = 64;
 /** Records per putRecords call: one statement or transaction each, small enough for any server's packet limits. */
 const DEFAULT_BATCH_SIZE = 1000;
+/** Beyond these a run only queues more work than any store takes at once (and a typo is more likely than intent). */
+const MAX_CONCURRENCY = 10_000;
+const MAX_BATCH_SIZE = 1_000_000;
 /** putRecords calls in flight: a few hide the round trips; more only contend for the same table. */
 const BATCHES_IN_FLIGHT = 4;
 /** How many differing ids are printed (ids are not secret; a million of them is not useful). */
@@ -39,8 +43,8 @@ Progress goes to stderr: a bar with rate and ETA on a terminal, plain lines othe
 Options:
   --from <url>         the source store
   --to <url>           the target store (created if missing)
-  --batch-size <n>     records per batch (default ${DEFAULT_BATCH_SIZE}; a file: target is written in one batch)
-  --concurrency <n>    saves in flight at once, for a target store without batches (default ${DEFAULT_CONCURRENCY}; at most ${BATCHES_IN_FLIGHT} batches)
+  --batch-size <n>     records per batch, 1 to ${MAX_BATCH_SIZE} (default ${DEFAULT_BATCH_SIZE}; a file: target is written in one batch)
+  --concurrency <n>    saves in flight at once, for a target store without batches, 1 to ${MAX_CONCURRENCY} (default ${DEFAULT_CONCURRENCY}; at most ${BATCHES_IN_FLIGHT} batches)
   -h, --help           this help
 `,
   async run(args, { io, importer }) {
@@ -48,10 +52,8 @@ Options:
     if (values.help) return io.out(this.help), ExitCode.OK;
     if (!values.from || !values.to) throw usageError('migrate: both --from <url> and --to <url> are required');
     if (values.from === values.to) throw usageError('migrate: --from and --to name the same store');
-    const concurrency = Number(values.concurrency ?? DEFAULT_CONCURRENCY);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError('migrate: --concurrency must be a positive integer');
-    const batchSize = Number(values['batch-size'] ?? DEFAULT_BATCH_SIZE);
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw usageError('migrate: --batch-size must be a positive integer');
+    const concurrency = integerOption('migrate', '--concurrency', values.concurrency, DEFAULT_CONCURRENCY, MAX_CONCURRENCY);
+    const batchSize = integerOption('migrate', '--batch-size', values['batch-size'], DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE);
 
     let source: OpenedStore | undefined;
     let target: OpenedStore | undefined;
