@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conformanceTestIds } from '../src/index.js';
+import { conformanceTestIds, durabilityTestIds } from '../src/index.js';
 import { childEnv, runChildVitest } from './support/child-vitest.js';
 
 // The store template (templates/ at the repository root) as a third party uses it: one command
@@ -103,6 +103,20 @@ describe('the store template (templates/create-store.mjs)', () => {
       const { code, assertions, output } = await runChildVitest(store, join(store, 'vitest.config.ts'));
       expect(assertions.filter((a) => a.status === 'passed')).toHaveLength(TOTAL - REOPEN_TESTS);
       expect(assertions.filter((a) => a.status === 'failed')).toEqual([]);
+      expect(code, output).toBe(0);
+    });
+
+    // In the concurrent group: its build and CLI run overlap the other two runs' waits (about 6 s alone).
+    it('has a durability part the built CLI runs (npm run build && npm run durability): every durability test registered, skipped with its reason, exit 0', async () => {
+      const pkg = JSON.parse(readFileSync(join(store, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      expect(pkg.scripts.durability).toBe('tokenstore-conformance conformance.durability.mjs --durability');
+      expect(readFileSync(join(store, '.github', 'workflows', 'ci.yml'), 'utf8')).toContain('npm run durability');
+      const build = await run([join(packageDirOf('typescript'), 'bin', 'tsc'), '-p', 'tsconfig.json'], store);
+      expect(build.code, build.output).toBe(0);
+      const { code, output } = await run([cliBin, 'conformance.durability.mjs', '--durability', '--reporter=verbose'], store);
+      // The in-memory starting point skips the four process tests (with a reason) and does not opt in to the refresh race.
+      expect(output).toMatch(new RegExp(`Tests\\s+${durabilityTestIds.length} skipped \\(${durabilityTestIds.length}\\)`));
+      expect(output).toContain('the in-memory starting point keeps no data beyond its process');
       expect(code, output).toBe(0);
     });
   });
