@@ -91,7 +91,8 @@ describe.concurrent('tokenstore-conformance CLI', () => {
     const { code, output } = await cli('test/fixtures/durability-broken/open-lock-store.conformance.mjs', '--durability');
     expect(output).toContain('running the durability suite against');
     expect(output).toMatch(/FAIL .*\[durability\.engine\.one-refresh-per-expiry\]/);
-    expect(output).toMatch(/\[durability\.engine\.one-refresh-per-expiry\] exactly one token request/);
+    // The full id and rule, then what was expected (as conformance failures read).
+    expect(output).toMatch(/\[durability\.engine\.one-refresh-per-expiry\] rule: [^\n]*\nexactly one token request/);
     expect(output).toMatch(/Tests\s+2 failed \| 3 skipped \(5\)/);
     expect(code, output).toBe(1);
   });
