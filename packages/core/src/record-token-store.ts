@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { TokenStoreError, isTokenStoreError } from './errors.js';
 import { findMatch, isBlank } from './matching.js';
-import { OAuthToken } from './oauth-token.js';
+import { OAuthToken, tokenOfStoredRecord } from './oauth-token.js';
 import { assertLeaseHolder } from './lease-holder.js';
 import { leaseTtl } from './lease-ttl.js';
 import { putRecords } from './put-records.js';
@@ -69,7 +69,7 @@ export class RecordTokenStore implements TokenStore {
     const probe = recordOfToken(token);
     return this.#run('findToken', async () => {
       const match = await findMatch(probe, (field, value) => this.#backend.findBy(field, value));
-      return match === null ? null : OAuthToken.fromRecord(match);
+      return match === null ? null : tokenOfStoredRecord(match);
     });
   }
 
@@ -78,7 +78,7 @@ export class RecordTokenStore implements TokenStore {
     return this.#run('findTokenById', async () => {
       if (id === '') return null;
       const [record] = await this.#backend.findBy('id', id);
-      return record === undefined ? null : OAuthToken.fromRecord(record);
+      return record === undefined ? null : tokenOfStoredRecord(record);
     });
   }
 
@@ -136,7 +136,7 @@ export class RecordTokenStore implements TokenStore {
   async getTokens(): Promise<OAuthToken[]> {
     // One order for every store (not each backend's natural one), so two stores' listings can be
     // compared side by side, e.g. to verify a migration by streaming both in the same order.
-    return this.#run('getTokens', async () => [...(await this.#backend.list())].sort(byId).map((r) => OAuthToken.fromRecord(r)));
+    return this.#run('getTokens', async () => [...(await this.#backend.list())].sort(byId).map((r) => tokenOfStoredRecord(r)));
   }
 
   async deleteTokens(): Promise<void> {

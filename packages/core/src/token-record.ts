@@ -1,4 +1,5 @@
 import { TokenStoreError } from './errors.js';
+import { rememberChecked } from './checked-records.js';
 import { assertStorableString } from './storable-string.js';
 
 /**
@@ -93,6 +94,12 @@ export function emptyRecord(): TokenRecord {
  * their own data report it as STORE_CORRUPT. For a caller's token, `validateRecord` is the stricter check.
  */
 export function recordFromUnknown(source: Record<string, unknown>): TokenRecord {
+  // Remembered as checked, so the kit can make a token of a row a backend read without checking it twice.
+  return rememberChecked(checkRecordFields(source));
+}
+
+/** `recordFromUnknown`'s check, without remembering the result (for a record about to be changed). */
+export function checkRecordFields(source: Record<string, unknown>): TokenRecord {
   const record = emptyRecord();
   for (const field of RECORD_STRING_FIELDS) {
     const value = source[field];
