@@ -1,5 +1,5 @@
 import { TokenStoreError } from './errors.js';
-import { rememberChecked } from './checked-records.js';
+import { CheckedRecord } from './checked-records.js';
 import { assertStorableString } from './storable-string.js';
 
 /**
@@ -95,7 +95,7 @@ export function emptyRecord(): TokenRecord {
  */
 export function recordFromUnknown(source: Record<string, unknown>): TokenRecord {
   // Remembered as checked, so the kit can make a token of a row a backend read without checking it twice.
-  return rememberChecked(checkRecordFields(source));
+  return new CheckedRecord(checkRecordFields(source));
 }
 
 /** `recordFromUnknown`'s check, without remembering the result (for a record about to be changed). */
