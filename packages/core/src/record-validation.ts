@@ -1,6 +1,6 @@
 import { TokenStoreError } from './errors.js';
 import { assertStorableString } from './storable-string.js';
-import { RECORD_FIELDS, RECORD_STRING_FIELDS, emptyRecord, type TokenRecord } from './token-record.js';
+import { RECORD_STRING_FIELDS, emptyRecord, type RecordField, type TokenRecord } from './token-record.js';
 
 /**
  * The write-side check of a record (what `saveToken` is about to persist, or a `findToken` probe):
@@ -38,9 +38,24 @@ export function validateRecord(source: unknown): TokenRecord {
  * INVALID_ARGUMENT, and its error is not kept as cause: a caller's object may put anything, secrets
  * included, in it (and an error that is not a TokenStoreError must not escape a store).
  */
-function readFields(source: Record<string, unknown>): Record<string, unknown> {
+function readFields(source: Record<string, unknown>): Record<RecordField, unknown> {
   try {
-    return Object.fromEntries(RECORD_FIELDS.map((field) => [field, source[field]]));
+    // Spelled out: building it with Object.fromEntries over RECORD_FIELDS cost ~2 µs per call (a
+    // quarter of a FileStore findToken), and every findToken and saveToken checks its token here.
+    return {
+      id: source.id,
+      userName: source.userName,
+      clientId: source.clientId,
+      clientSecret: source.clientSecret,
+      grantToken: source.grantToken,
+      refreshToken: source.refreshToken,
+      accessToken: source.accessToken,
+      redirectUrl: source.redirectUrl,
+      expiresAt: source.expiresAt,
+      apiDomain: source.apiDomain,
+      tokenType: source.tokenType,
+      scope: source.scope,
+    } satisfies Record<RecordField, unknown>;
   } catch {
     throw new TokenStoreError('INVALID_ARGUMENT', 'a token record could not be read: reading one of its fields threw');
   }
