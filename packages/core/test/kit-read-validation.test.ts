@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as storable from '../src/storable-string.js';
-import { OAuthToken, RecordTokenStore, recordFromUnknown, type LookupField, type TokenRecord } from '../src/store-kit.js';
+import { OAuthToken, RecordTokenStore, emptyRecord, recordFromUnknown, type LookupField, type TokenRecord } from '../src/store-kit.js';
 import { MapBackend } from './helpers/map-backend.js';
 
 // Counts every string check core makes, to tell a record checked once from one checked twice.
@@ -109,5 +109,13 @@ describe('the kit hands a record its backend already checked to the token withou
     expect(() => OAuthToken.fromRecord(record)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const fine = recordFromUnknown(ROW);
     expect(OAuthToken.fromRecord(fine).toRecord()).toEqual(fine);
+  });
+
+  it('what recordFromUnknown returns still reads as a plain record: same fields in the same order, spread and JSON alike', () => {
+    const record = recordFromUnknown(ROW);
+    const plain = { ...emptyRecord(), ...ROW };
+    expect(Object.keys(record)).toEqual(Object.keys(emptyRecord()));
+    expect(JSON.stringify(record)).toBe(JSON.stringify(plain));
+    expect({ ...record }).toEqual(plain);
   });
 });
