@@ -32,19 +32,9 @@ export class TokenValidity {
    * or a configured typo) is never handed out: it would make fetch throw an error quoting it.
    */
   usable(token: OAuthToken, rejected?: string): boolean {
-    const accessToken = token.accessToken;
-    if (!accessToken || accessToken === rejected) return false;
-    if (accessToken !== this.#headerSafeAccessToken) {
-      // Checked once per distinct value: the hot path then only compares one string reference.
-      if (!isHeaderSafeToken(accessToken)) return false;
-      this.#headerSafeAccessToken = accessToken;
-    }
-    const expiresAt = token.expiresAt;
-    if (expiresAt === undefined) {
-      // Unknown expiry: usable until the API rejects it, unless it can be refreshed (to learn it).
-      return !token.refreshToken && !token.grantToken;
-    }
-    return !token.isExpired(this.#ctx.clock.now(), this.#skewFor(token));
+    // The hot path's rule (#judge), plus the one thing it never sees: an access token the API rejected.
+    if (rejected !== undefined && token.accessToken === rejected) return false;
+    return this.#ctx.clock.now() < this.#judge(token).until;
   }
 
   /**
@@ -76,7 +66,10 @@ export class TokenValidity {
     const accessToken = token.accessToken;
     const expiresAt = token.expiresAt;
     let until: number;
-    if (!accessToken || (accessToken !== this.#headerSafeAccessToken && !isHeaderSafeToken(accessToken))) until = -Infinity;
+    if (accessToken && accessToken !== this.#headerSafeAccessToken && isHeaderSafeToken(accessToken)) {
+      this.#headerSafeAccessToken = accessToken; // checked once per distinct value
+    }
+    if (!accessToken || accessToken !== this.#headerSafeAccessToken) until = -Infinity;
     else if (expiresAt === undefined) until = !token.refreshToken && !token.grantToken ? Infinity : -Infinity;
     else until = expiresAt - this.#skewFor(token); // valid while now + skew < expiresAt
     const verdict: Verdict = { token, accessToken, until };
