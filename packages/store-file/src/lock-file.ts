@@ -54,9 +54,8 @@ export class LockFile {
     const deadline = Date.now() + this.#options.timeoutMs;
     let brokeStale = false;
     for (let attempt = 0; ; attempt++) {
-      const holder = newHolder();
-      const handle = await createExclusive(this.path, JSON.stringify(holder));
-      if (handle !== null) return this.#held(handle, holder.nonce, brokeStale);
+      const created = await createOwned(this.path);
+      if (created !== null) return this.#held(created.handle, created.nonce, brokeStale);
       const seen = await readHolder(this.path);
       if (seen !== 'gone' && isStale(seen, this.#options.staleMs)) {
         brokeStale = (await this.#breakStale(seen)) || brokeStale;
@@ -70,15 +69,17 @@ export class LockFile {
     }
   }
 
+  /** `nonce` is already in heldHere (see createOwned); it leaves only once the lock is off its path. */
   async #held(handle: FileHandle, nonce: string, brokeStale: boolean): Promise<HeldLock> {
-    heldHere.add(nonce);
     let dev: number;
     let ino: number;
     try {
       ({ dev, ino } = await handle.stat());
     } catch (error) {
-      heldHere.delete(nonce);
-      await unlinkIfPresent(this.path).finally(() => handle.close());
+      await unlinkIfPresent(this.path).finally(() => {
+        heldHere.delete(nonce);
+        return handle.close();
+      });
       throw error;
     }
     // The heartbeat goes through our own descriptor: if the lock was taken over, it touches our
@@ -104,13 +105,13 @@ export class LockFile {
         if (released) return;
         released = true;
         clearInterval(heartbeat);
-        heldHere.delete(nonce);
         try {
           // Compared by inode (ours is still open, so no other file can have it): a successor's lock is
           // left alone. On this host nobody replaces the lock of a live holder, so it cannot change
-          // between this check and the unlink.
+          // between this check and the unlink (which is why the nonce stays in heldHere until after).
           if (await isOurs()) await unlinkIfPresent(this.path);
         } finally {
+          heldHere.delete(nonce);
           await handle.close();
         }
       },
@@ -124,14 +125,15 @@ export class LockFile {
    */
   async #breakStale(seen: Seen): Promise<boolean> {
     const breakerPath = `${this.path}.break`;
-    const breaker = await createExclusive(breakerPath, JSON.stringify(newHolder()));
-    if (breaker === null) {
+    const created = await createOwned(breakerPath);
+    if (created === null) {
       // Someone else is breaking it right now; a breaker provably gone (or silent for long) is removed.
       const other = await readHolder(breakerPath);
       if (other !== 'gone' && isStale(other, BREAKER_STALE_MS)) await removeIfSame(breakerPath, other);
       else await sleep(1);
       return false;
     }
+    const breaker = created.handle;
     try {
       // Under `.break` nobody else breaks, and a dead holder does not release: if the lock is still
       // the one judged stale, it stays so until we remove it. (Another waiter that judged the same
@@ -169,8 +171,30 @@ export class LockFile {
       const [mine, now] = await Promise.all([breaker.stat(), stat(breakerPath).catch(() => null)]);
       await breaker.close();
       if (now !== null && now.ino === mine.ino && now.dev === mine.dev) await unlinkIfPresent(breakerPath);
+      heldHere.delete(created.nonce);
     }
   }
+}
+
+/**
+ * Creates the lock file `path` naming this thread (null when it exists). Its nonce is counted as held
+ * before the file can appear at its path, because a lock naming this thread whose nonce is not in
+ * heldHere is judged leaked: another waiter of this thread would break it. The caller removes the
+ * nonce only once the file is off its path.
+ */
+async function createOwned(path: string): Promise<{ handle: FileHandle; nonce: string } | null> {
+  const holder = newHolder();
+  const { nonce } = holder;
+  heldHere.add(nonce);
+  try {
+    const handle = await createExclusive(path, JSON.stringify(holder));
+    if (handle !== null) return { handle, nonce };
+  } catch (error) {
+    heldHere.delete(nonce);
+    throw error;
+  }
+  heldHere.delete(nonce);
+  return null;
 }
 
 async function readHolder(path: string): Promise<Seen | 'gone'> {
