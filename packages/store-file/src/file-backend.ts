@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type LookupField, type RecordBackend, type RecordIndex, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
-import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
+import { DIR_MODE, ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
 import { insertAll } from './file-bulk.js';
 import { diagnoseFile } from './file-diagnose.js';
 import { FileLease } from './file-lease.js';
@@ -30,8 +30,6 @@ export interface FileBackendOptions {
 export interface LockedContext {
   /** The token file after following symbolic links: the file that is replaced. */
   readonly target: string;
-  /** `<target>.leases`. */
-  readonly leaseDir: string;
   /** Throws STORE_UNAVAILABLE unless this writer still holds the lock (call right before a rename). */
   assertHeld(): Promise<void>;
 }
@@ -62,7 +60,7 @@ export class FileBackend implements RecordBackend {
   constructor(options: FileBackendOptions) {
     this.#path = options.path;
     this.#options = options;
-    this.lock = new FileLease((body) => this.#locked('lock', body), options.now);
+    this.lock = new FileLease((name, body) => this.#leaseLocked(name, body), options.now);
   }
 
   async findBy(field: LookupField, value: string): Promise<readonly TokenRecord[]> {
@@ -156,6 +154,30 @@ export class FileBackend implements RecordBackend {
   }
 
   /**
+   * Runs `body` holding the in-process queue and the lock file of one lease file (`<lease>.lock`), not
+   * the token file's: a lease is about one key, and the token file's lock is held by every save.
+   */
+  async #leaseLocked<T>(name: string, body: (context: { file: string; assertHeld(): Promise<void> }) => Promise<T>): Promise<T> {
+    try {
+      const leaseDir = `${await resolveTarget(this.#path)}.leases`;
+      const file = join(leaseDir, name);
+      return await withProcessMutex(file, async () => {
+        await mkdir(leaseDir, { recursive: true, mode: DIR_MODE });
+        const held = await new LockFile(`${file}.lock`, { timeoutMs: this.#options.lockTimeoutMs, staleMs: this.#options.staleLockMs }).acquire();
+        try {
+          // A broken stale lock means a lease writer crashed: it may have left a temp file behind.
+          if (held.brokeStale) await sweepLeftovers(leaseDir, '.');
+          return await body({ file, assertHeld: held.assertHeld });
+        } finally {
+          await held.release();
+        }
+      });
+    } catch (error) {
+      throw toStoreError(error, 'lock', this.#path);
+    }
+  }
+
+  /**
    * Runs `body` holding the in-process queue and the lock file of the path's target. The target is
    * resolved on every call (a link may be re-pointed), before the lock: two links to one file share
    * one lock.
@@ -175,7 +197,7 @@ export class FileBackend implements RecordBackend {
             await sweepLeftovers(dirname(target), tempPrefix(target));
             await sweepLeftovers(leaseDir, '.');
           }
-          return await body({ target, leaseDir, assertHeld: held.assertHeld });
+          return await body({ target, assertHeld: held.assertHeld });
         } finally {
           await held.release();
         }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { RefreshLock } from '@tokenstore/core';
-import { DIR_MODE, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { unlinkIfPresent } from './lock-file.js';
 
 interface Lease {
@@ -10,32 +9,35 @@ interface Lease {
   expiresAt: number;
 }
 
-/** Runs `body` while holding the store's lock file, with the lease directory and the write fence. */
-export type Locked = <T>(body: (context: { leaseDir: string; assertHeld(): Promise<void> }) => Promise<T>) => Promise<T>;
+/**
+ * Runs `body` holding the lock of the lease file `name` (in the lease directory, which exists by
+ * then): the file's path, and the write fence.
+ */
+export type LeaseLocked = <T>(name: string, body: (context: { file: string; assertHeld(): Promise<void> }) => Promise<T>) => Promise<T>;
 
 /**
  * RefreshLock as one lease file per key in `<target>.leases/` (named by the key's SHA-256, so any key
  * is a safe file name and none is written in clear). Each file records `{ owner, expiresAt }`.
- * Reads and writes of lease files happen under the store's cross-process lock, so two processes can
- * never both find a lease free. An expired lease is free: a crashed holder blocks others for at most
- * its ttl. Processes share one clock (same host, or hosts with synchronised clocks).
+ * A lease file is read and written under its own cross-process lock (`<lease file>.lock`, the same
+ * LockFile as the token file's), so two processes can never both find a lease free; a lease never
+ * waits for the token file's lock (every save holds it) nor for another key's lease. An expired lease
+ * is free: a crashed holder blocks others for at most its ttl. Processes share one clock (same host,
+ * or hosts with synchronised clocks).
  */
 export class FileLease implements RefreshLock {
-  readonly #locked: Locked;
+  readonly #locked: LeaseLocked;
   readonly #now: () => number;
 
-  constructor(locked: Locked, now: () => number) {
+  constructor(locked: LeaseLocked, now: () => number) {
     this.#locked = locked;
     this.#now = now;
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#locked(async ({ leaseDir, assertHeld }) => {
-      const file = leaseFile(leaseDir, key);
+    return this.#locked(leaseName(key), async ({ file, assertHeld }) => {
       const now = this.#now();
       const held = await readLease(file);
       if (held !== null && held.owner !== owner && held.expiresAt > now) return false;
-      await mkdir(leaseDir, { recursive: true, mode: DIR_MODE });
       // Not fsynced: a lease only has to outlive a process crash (the page cache does), and after a
       // machine crash every holder is gone anyway. Fenced like the token file: a writer that lost the
       // lock cannot grant a lease someone else holds.
@@ -45,8 +47,7 @@ export class FileLease implements RefreshLock {
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.#locked(async ({ leaseDir, assertHeld }) => {
-      const file = leaseFile(leaseDir, key);
+    await this.#locked(leaseName(key), async ({ file, assertHeld }) => {
       if ((await readLease(file))?.owner !== owner) return;
       await assertHeld();
       await unlinkIfPresent(file);
@@ -54,8 +55,8 @@ export class FileLease implements RefreshLock {
   }
 }
 
-function leaseFile(dir: string, key: string): string {
-  return join(dir, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
+function leaseName(key: string): string {
+  return `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`;
 }
 
 /** The lease in `file`, or null when there is none (or it is unreadable: a lease is only a hint). */

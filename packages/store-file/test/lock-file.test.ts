@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RecordTokenStore, OAuthToken, TokenStoreError } from '@tokenstore/core/store-kit';
 import { rejectsWith } from '@tokenstore/store-testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileBackend } from '../src/file-backend.js';
-import { FileLease, type Locked } from '../src/file-lease.js';
+import { FileLease, type LeaseLocked } from '../src/file-lease.js';
 import { LockFile } from '../src/lock-file.js';
 import { FileStore } from '../src/index.js';
 import { saveInChildSync } from './contenders.js';
@@ -95,7 +95,10 @@ describe('the write fence', () => {
 
   it('a lease acquire whose lock was taken over grants nothing', async () => {
     const leaseDir = join(dir, 'tokens.json.leases');
-    const lostLock: Locked = (body) => body({ leaseDir, assertHeld: () => Promise.reject(new TokenStoreError('STORE_UNAVAILABLE', 'lost the lock')) });
+    const lostLock: LeaseLocked = (name, body) => {
+      mkdirSync(leaseDir, { recursive: true });
+      return body({ file: join(leaseDir, name), assertHeld: () => Promise.reject(new TokenStoreError('STORE_UNAVAILABLE', 'lost the lock')) });
+    };
     const lease = new FileLease(lostLock, Date.now);
     await rejectsWith(lease.acquire('k', 'late', 60_000), 'STORE_UNAVAILABLE');
     expect(existsSync(leaseDir) ? readdirSync(leaseDir) : []).toEqual([]);
