@@ -44,3 +44,24 @@ describe('getAccessToken() on a valid token', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('the promise getAccessToken() hands out', () => {
+  it('is one settled promise while the token is valid (nothing allocated per call), and a new one for a new token', async () => {
+    const clock = new ManualClock();
+    const { sdk } = await validToken(clock, 10_000, 1000);
+    const first = sdk.getAccessToken();
+    expect(sdk.getAccessToken()).toBe(first);
+    expect(await first).toBe('a0');
+    await clock.advance(9000); // within the skew: refreshed
+    const refreshed = sdk.getAccessToken();
+    expect(refreshed).not.toBe(first);
+    expect(await refreshed).toBe('a1');
+    const next = sdk.getAccessToken();
+    expect(next).not.toBe(first);
+    expect(await next).toBe('a1');
+    expect(sdk.getAccessToken()).toBe(next);
+    expect(await first).toBe('a0'); // a promise already handed out keeps its value
+    await sdk.close();
+    await expect(sdk.getAccessToken()).rejects.toMatchObject({ code: expect.any(String) });
+  });
+});
