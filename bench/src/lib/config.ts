@@ -52,6 +52,8 @@ export interface BenchConfig {
     pauseMs: number;
     /** (lease on, lease off) pairs of the throughput burst, and how many of the fleet's tokens each refreshes. */
     throughputPairs: number;
+    /** Bursts before the timed ones (lease on, off, ...): checked like the others, not timed. */
+    throughputWarmups: number;
     burstTokens: number;
   };
   /** Rows per table, repetitions and batch length of the encryption measure. */
@@ -85,7 +87,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
       overhead: { rows: 1000, reps: 5, batchMs: 25 },
       scaling: { sql: [1000, 20_000], file: [1000, 5000], mongo: [1000, 5000], lookups: 200, reps: 5 },
       memory: { tokens: 20_000, reps: 1 },
-      fleet: { tokens: fleetTokens ?? 24, smallTokens: Math.min(fleetTokens ?? 12, 12), processes: 8, waveMs: 1000, leadMs: 1000, workers: 4, pauseMs: 20, throughputPairs: 1, burstTokens: 16 },
+      fleet: { tokens: fleetTokens ?? 24, smallTokens: Math.min(fleetTokens ?? 12, 12), processes: 8, waveMs: 1000, leadMs: 1000, workers: 4, pauseMs: 20, throughputPairs: 1, throughputWarmups: 0, burstTokens: 16 },
       encryption: { rows: 50, reps: 3, batchMs: 10 },
     };
   }
@@ -100,7 +102,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
     memory: { tokens: 100_000, reps: 5 },
     // The lead grows with the fleet: every process loads every token before the first expiry.
-    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: Math.max(10_000, 5 * (fleetTokens ?? 400)), workers: 4, pauseMs: 50, throughputPairs: 2, burstTokens: 200 },
+    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: Math.max(10_000, 5 * (fleetTokens ?? 400)), workers: 4, pauseMs: 50, throughputPairs: 3, throughputWarmups: 2, burstTokens: 200 },
     encryption: { rows: 1000, reps: 21, batchMs: 40 },
   };
 }

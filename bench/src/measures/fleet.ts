@@ -178,28 +178,36 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
         // --- throughput: every token expired at once, each process its share; lease on / off alternated ---
         const runs: BurstRun[] = [];
         const burstTokens = Math.min(n, f.burstTokens);
-        for (let k = 0; k < f.throughputPairs * 2; k++) {
-          const lease = k % 4 === 0 || k % 4 === 3; // on off off on ...
-          await writeFleet(opened.store, byUser(await opened.store.getTokens()).slice(0, burstTokens), () => Date.now() - 1000);
+        const { store } = opened;
+        const burstRun = async (lease: boolean): Promise<BurstRun> => {
+          await writeFleet(store, byUser(await store.getTokens()).slice(0, burstTokens), () => Date.now() - 1000);
           await send(children, { type: 'prepare', users: users.slice(0, burstTokens), lock: lease }, 'prepared');
           const b = { ...server.counts };
           const start = Date.now() + 200;
           const burst = reports(await send(children, (index) => ({ type: 'burst', startAt: start, index, processes: f.processes, workers: f.workers, tokens: burstTokens }), 'result'));
           const ms = Math.max(...burst.map((r) => r.ms));
-          runs.push({
+          return {
             lease,
             refreshesPerSecond: (server.counts.token - b.token) / (ms / 1000),
             tokenRequests: server.counts.token - b.token,
             invalidGrant: server.counts.invalidGrant - b.invalidGrant,
             errors: burst.reduce<Record<string, number>>((acc, r) => addErrors(acc, r.errors), {}),
-          });
+          };
+        };
+        // Warm-up bursts, checked but not timed: the first burst after the wave was the slowest of every
+        // run (whichever mode it had), and the alternation starts with the lease on, so without them
+        // that cost landed on the lease's side of the first pair.
+        const warmups: BurstRun[] = [];
+        for (let k = 0; k < f.throughputWarmups; k++) warmups.push(await burstRun(k % 2 === 0));
+        for (let k = 0; k < f.throughputPairs * 2; k++) {
+          runs.push(await burstRun(k % 4 === 0 || k % 4 === 3)); // on off off on ...
         }
         const leasesAfter = opened.leaseCount ? await opened.leaseCount() : null;
         const on = runs.filter((r) => r.lease);
         const off = runs.filter((r) => !r.lease);
         // Pairs in run order (on, off), (off, on): each ratio from two runs next to each other.
         const ratio: Summary = summarize(on.map((r, i) => r.refreshesPerSecond / (off[i] as BurstRun).refreshesPerSecond));
-        const burstOk = runs.every((r) => r.tokenRequests === burstTokens && r.invalidGrant === 0 && Object.keys(r.errors).length === 0);
+        const burstOk = [...warmups, ...runs].every((r) => r.tokenRequests === burstTokens && r.invalidGrant === 0 && Object.keys(r.errors).length === 0);
         await send(children, { type: 'teardown' }, 'done');
         fleet = [...byUser(await opened.store.getTokens()), ...fleet.slice(n)];
 
