@@ -102,7 +102,7 @@ export function parseArgs(argv: readonly string[]): BenchConfig {
     scaling: { sql: [1000, 100_000, 1_000_000], file: [1000, 10_000, 100_000], mongo: [1000, 100_000], lookups: 1000, reps: 9 },
     memory: { tokens: 100_000, reps: 5 },
     // The lead grows with the fleet: every process loads every token before the first expiry.
-    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: Math.max(10_000, 5 * (fleetTokens ?? 400)), workers: 4, pauseMs: 50, throughputPairs: 3, throughputWarmups: 2, burstTokens: 200 },
+    fleet: { tokens: fleetTokens ?? 400, smallTokens: Math.min(fleetTokens ?? 200, 200), processes: 8, waveMs: 30_000, leadMs: Math.max(10_000, 5 * (fleetTokens ?? 400)), workers: 4, pauseMs: 50, throughputPairs: 4, throughputWarmups: 2, burstTokens: 200 },
     encryption: { rows: 1000, reps: 21, batchMs: 40 },
   };
 }

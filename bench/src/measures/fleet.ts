@@ -31,6 +31,8 @@ import type { FleetChildMessage, FleetParent, FleetReport } from './fleet-protoc
 
 const CHILD = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
 const MEASURE = '6 token fleet';
+/** Lease on (true) / off per timed burst: ABBA BAAB, balanced against a drift over the run. */
+const BALANCED_ORDER = [true, false, false, true, false, true, true, false];
 const THROUGHPUT_GOAL = 0.8;
 type FleetChild = Child<FleetChildMessage>;
 const send = (children: FleetChild[], m: FleetParent | ((i: number) => FleetParent), reply: FleetChildMessage['type']) => all<FleetParent, FleetChildMessage>(children, m, reply, 600_000);
@@ -194,14 +196,13 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
             errors: burst.reduce<Record<string, number>>((acc, r) => addErrors(acc, r.errors), {}),
           };
         };
-        // Warm-up bursts, checked but not timed: the first burst after the wave was the slowest of every
-        // run (whichever mode it had), and the alternation starts with the lease on, so without them
-        // that cost landed on the lease's side of the first pair.
+        // Warm-up bursts, checked but not timed: throughput rose from burst to burst after the wave.
         const warmups: BurstRun[] = [];
         for (let k = 0; k < f.throughputWarmups; k++) warmups.push(await burstRun(k % 2 === 0));
-        for (let k = 0; k < f.throughputPairs * 2; k++) {
-          runs.push(await burstRun(k % 4 === 0 || k % 4 === 3)); // on off off on ...
-        }
+        // on off off on, off on on off: each pair's two runs are next to each other, and as many pairs
+        // run the lease first as second, so a drift over the run (throughput rose from burst to burst)
+        // falls on both sides alike.
+        for (let k = 0; k < f.throughputPairs * 2; k++) runs.push(await burstRun(BALANCED_ORDER[k % BALANCED_ORDER.length] as boolean));
         const leasesAfter = opened.leaseCount ? await opened.leaseCount() : null;
         const on = runs.filter((r) => r.lease);
         const off = runs.filter((r) => !r.lease);
