@@ -1,7 +1,6 @@
 import { leaseTtl, type RefreshLock } from '@tokenstore/core/store-kit';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { retriedOnDeadlock } from './mysql-errors.js';
-import { withOwnConnection } from './own-connection.js';
 import { sha256, type SchemaNames } from './schema.js';
 
 /**
@@ -23,8 +22,8 @@ const NOW_MS = '(UNIX_TIMESTAMP() * 1000 + MICROSECOND(NOW(6)) DIV 1000)';
  * only when the lease has expired or is already this owner's. Both assignments test the same condition
  * on the row's values, so the result is the same whether the server applies them left to right (the
  * default) or simultaneously (MariaDB's SIMULTANEOUS_ASSIGNMENT mode). The affected-rows count cannot
- * tell "took it" from "found it held" under every client flag, so the same transaction then reads
- * the row back: the upsert holds its row lock, so the read sees exactly what it left.
+ * tell "took it" from "found it held" under every client flag (with CLIENT_FOUND_ROWS, mysql2's
+ * default, an insert and an unchanged row both count 1), so the row is then read back (see #tryAcquire).
  */
 export class MySQLLeaseLock implements RefreshLock {
   readonly #pool: Pool;
@@ -53,21 +52,17 @@ export class MySQLLeaseLock implements RefreshLock {
     return retriedOnDeadlock(() => this.#tryAcquire(keyHash, ownerHash, ttl));
   }
 
+  /**
+   * The upsert, then a read of the holder, each on its own (autocommit, any pooled connection): the
+   * read says "ours" only if our upsert (or an earlier grant to this owner) set the row, and a lease
+   * that expired and was taken between the two statements reads as someone else's (false, which is
+   * what it is by then). A transaction around them cost two more round trips per lease.
+   */
   async #tryAcquire(keyHash: Buffer, ownerHash: Buffer, ttl: number): Promise<boolean> {
-    return withOwnConnection(this.#pool, async (conn, discard) => {
-      await conn.beginTransaction();
-      try {
-        await conn.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
-        const [rows] = await conn.execute<RowDataPacket[]>(this.#holderSql, [ownerHash, keyHash]);
-        await conn.commit();
-        return Number(rows[0]?.held) === 1;
-      } catch (error) {
-        await conn.rollback().catch(discard);
-        throw error;
-      }
-    });
+    await this.#pool.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
+    const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderSql, [ownerHash, keyHash]);
+    return Number(rows[0]?.held) === 1;
   }
-
 
   async release(key: string, owner: string): Promise<void> {
     await this.#pool.execute(this.#releaseSql, [sha256(key), sha256(owner)]);
