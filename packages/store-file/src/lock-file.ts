@@ -168,10 +168,14 @@ export class LockFile {
       return false;
     } finally {
       // Only our own `.break` (same inode): had ours been judged stale and replaced, leave the other.
-      const [mine, now] = await Promise.all([breaker.stat(), stat(breakerPath).catch(() => null)]);
-      await breaker.close();
-      if (now !== null && now.ino === mine.ino && now.dev === mine.dev) await unlinkIfPresent(breakerPath);
-      heldHere.delete(created.nonce);
+      try {
+        const [mine, now] = await Promise.all([breaker.stat(), stat(breakerPath).catch(() => null)]);
+        if (now !== null && now.ino === mine.ino && now.dev === mine.dev) await unlinkIfPresent(breakerPath);
+      } finally {
+        // Even if that failed: a `.break` left behind must be judged by the rules, not as ours forever.
+        heldHere.delete(created.nonce);
+        await breaker.close();
+      }
     }
   }
 }
