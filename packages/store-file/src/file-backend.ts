@@ -1,13 +1,13 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type LookupField, type RecordBackend, type RecordIndex, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
-import { DIR_MODE, ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
+import { ensureDir, fsyncDir, TEMP_SUFFIX, tempPrefix, writeFileAtomic } from './atomic-write.js';
 import { insertAll } from './file-bulk.js';
 import { diagnoseFile } from './file-diagnose.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
 import { currentIdentity, digestOf, identityOf, readSnapshot, sameIdentity, trustedByStat, type Snapshot } from './file-snapshot.js';
-import { ageOf, LockFile, unlinkIfPresent } from './lock-file.js';
+import { ageOf, type HeldLock, LockFile, unlinkIfPresent } from './lock-file.js';
 import { resolveTarget } from './resolve-target.js';
 import { isProcessAlive } from './process-liveness.js';
 import { withProcessMutex } from './process-mutex.js';
@@ -154,23 +154,17 @@ export class FileBackend implements RecordBackend {
   }
 
   /**
-   * Runs `body` holding the in-process queue and the lock file of one lease file (`<lease>.lock`), not
-   * the token file's: a lease is about one key, and the token file's lock is held by every save.
+   * Runs `body` holding the lock of one lease file (`<lease>.lock`), not the token file's: a lease is
+   * about one key, and the token file's lock is held by every save.
    */
   async #leaseLocked<T>(name: string, body: (context: { file: string; assertHeld(): Promise<void> }) => Promise<T>): Promise<T> {
     try {
       const leaseDir = `${await resolveTarget(this.#path)}.leases`;
       const file = join(leaseDir, name);
-      return await withProcessMutex(file, async () => {
-        await mkdir(leaseDir, { recursive: true, mode: DIR_MODE });
-        const held = await new LockFile(`${file}.lock`, { timeoutMs: this.#options.lockTimeoutMs, staleMs: this.#options.staleLockMs }).acquire();
-        try {
-          // A broken stale lock means a lease writer crashed: it may have left a temp file behind.
-          if (held.brokeStale) await sweepLeftovers(leaseDir, '.');
-          return await body({ file, assertHeld: held.assertHeld });
-        } finally {
-          await held.release();
-        }
+      return await this.#holdingLock(file, async (held) => {
+        // A broken stale lock means a lease writer crashed: it may have left a temp file behind.
+        if (held.brokeStale) await sweepLeftovers(leaseDir, '.');
+        return body({ file, assertHeld: held.assertHeld });
       });
     } catch (error) {
       throw toStoreError(error, 'lock', this.#path);
@@ -178,33 +172,37 @@ export class FileBackend implements RecordBackend {
   }
 
   /**
-   * Runs `body` holding the in-process queue and the lock file of the path's target. The target is
-   * resolved on every call (a link may be re-pointed), before the lock: two links to one file share
-   * one lock.
+   * Runs `body` holding the lock of the path's target. The target is resolved on every call (a link
+   * may be re-pointed), before the lock: two links to one file share one lock.
    */
   async #locked<T>(operation: string, body: (context: LockedContext) => Promise<T>): Promise<T> {
     try {
       const target = await resolveTarget(this.#path);
-      return await withProcessMutex(target, async () => {
-        await ensureDir(target);
-        const lockFile = new LockFile(`${target}.lock`, { timeoutMs: this.#options.lockTimeoutMs, staleMs: this.#options.staleLockMs });
-        const held = await lockFile.acquire();
-        const leaseDir = `${target}.leases`;
-        try {
-          // A broken stale lock means a writer crashed: it may have left a temp file behind.
-          if (held.brokeStale || !this.#swept.has(target)) {
-            this.#swept.add(target);
-            await sweepLeftovers(dirname(target), tempPrefix(target));
-            await sweepLeftovers(leaseDir, '.');
-          }
-          return await body({ target, assertHeld: held.assertHeld });
-        } finally {
-          await held.release();
+      return await this.#holdingLock(target, async (held) => {
+        // A broken stale lock means a writer crashed: it may have left a temp file behind.
+        if (held.brokeStale || !this.#swept.has(target)) {
+          this.#swept.add(target);
+          await sweepLeftovers(dirname(target), tempPrefix(target));
+          await sweepLeftovers(`${target}.leases`, '.');
         }
+        return body({ target, assertHeld: held.assertHeld });
       });
     } catch (error) {
       throw toStoreError(error, operation, this.#path);
     }
+  }
+
+  /** Runs `body` holding this process's queue for `file` and then the lock file `<file>.lock` (its directory made first). */
+  async #holdingLock<T>(file: string, body: (held: HeldLock) => Promise<T>): Promise<T> {
+    return withProcessMutex(file, async () => {
+      await ensureDir(file);
+      const held = await new LockFile(`${file}.lock`, { timeoutMs: this.#options.lockTimeoutMs, staleMs: this.#options.staleLockMs }).acquire();
+      try {
+        return await body(held);
+      } finally {
+        await held.release();
+      }
+    });
   }
 }
 
