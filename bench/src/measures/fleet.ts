@@ -31,7 +31,11 @@ import type { FleetChildMessage, FleetParent, FleetReport } from './fleet-protoc
 
 const CHILD = fileURLToPath(new URL('./fleet-child.ts', import.meta.url));
 const MEASURE = '6 token fleet';
-/** Lease on (true) / off per timed burst: ABBA BAAB, balanced against a drift over the run. */
+/**
+ * Lease on (true) / off per timed burst: on off off on, off on on off. Each pair's two runs are next
+ * to each other and as many pairs run the lease first as second, so a drift over the run (throughput
+ * rose from burst to burst) falls on both sides alike.
+ */
 const BALANCED_ORDER = [true, false, false, true, false, true, true, false];
 const THROUGHPUT_GOAL = 0.8;
 type FleetChild = Child<FleetChildMessage>;
@@ -199,14 +203,11 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
         // Warm-up bursts, checked but not timed: throughput rose from burst to burst after the wave.
         const warmups: BurstRun[] = [];
         for (let k = 0; k < f.throughputWarmups; k++) warmups.push(await burstRun(k % 2 === 0));
-        // on off off on, off on on off: each pair's two runs are next to each other, and as many pairs
-        // run the lease first as second, so a drift over the run (throughput rose from burst to burst)
-        // falls on both sides alike.
         for (let k = 0; k < f.throughputPairs * 2; k++) runs.push(await burstRun(BALANCED_ORDER[k % BALANCED_ORDER.length] as boolean));
         const leasesAfter = opened.leaseCount ? await opened.leaseCount() : null;
         const on = runs.filter((r) => r.lease);
         const off = runs.filter((r) => !r.lease);
-        // Pairs in run order (on, off), (off, on): each ratio from two runs next to each other.
+        // The i-th lease-on run with the i-th lease-off run: in BALANCED_ORDER those are next to each other.
         const ratio: Summary = summarize(on.map((r, i) => r.refreshesPerSecond / (off[i] as BurstRun).refreshesPerSecond));
         const burstOk = [...warmups, ...runs].every((r) => r.tokenRequests === burstTokens && r.invalidGrant === 0 && Object.keys(r.errors).length === 0);
         await send(children, { type: 'teardown' }, 'done');
