@@ -30,7 +30,7 @@ async function pool(n: number, workers: number, task: (i: number) => Promise<voi
 }
 
 function newReport(): FleetReport {
-  return { requests: 0, errors: {}, latenciesMs: [], sweepLatenciesMs: [], ms: 0 };
+  return { requests: 0, errors: {}, latenciesMs: [], sweepLatenciesMs: [], ms: 0, cpuMs: 0 };
 }
 
 async function ask(sdk: Initializer, report: FleetReport, latencies: number[] | null): Promise<void> {
@@ -89,9 +89,12 @@ async function handle(m: FleetParent): Promise<void> {
       const report = newReport();
       const mine = sdks.slice(0, m.tokens).filter((_, i) => i % m.processes === m.index);
       await untilAt(m.startAt);
+      const cpu = process.cpuUsage();
       await pool(mine.length, m.workers, (i) => ask(mine[i] as Initializer, report, null));
       report.ms = Date.now() - m.startAt; // when the last caller had its token
       await closeAll(); // the next run starts with every lease given back
+      const used = process.cpuUsage(cpu);
+      report.cpuMs = (used.user + used.system) / 1000; // the background releases included
       return send({ type: 'result', report });
     }
     case 'teardown':

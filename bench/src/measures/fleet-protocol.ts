@@ -24,6 +24,8 @@ export interface FleetReport {
   sweepLatenciesMs: number[];
   /** ms from startAt to this process's last answer. */
   ms: number;
+  /** CPU time (user + system) of this process from startAt until its instances closed (releases included), ms. */
+  cpuMs: number;
 }
 
 export type FleetChildMessage =

@@ -25,6 +25,7 @@ import { all, spawnChildren, stopChildren, type Child } from '../lib/children.js
 import { skipRow, type MeasureResult, type Row } from '../lib/results.js';
 import { fmtLatency, fmtNum, fmtRatio, summarize, type Summary } from '../lib/stats.js';
 import { benchDir } from '../lib/tmp.js';
+import { DATABASE_PROCESSES, cpuMsBetween, cpuTicksOf } from '../lib/cpu.js';
 import { usableAdapters } from '../stores/registry.js';
 import type { OpenedStore, StoreAdapter } from '../stores/types.js';
 import type { FleetChildMessage, FleetParent, FleetReport } from './fleet-protocol.js';
@@ -94,6 +95,11 @@ const addErrors = (into: Record<string, number>, from: Record<string, number>) =
   return into;
 };
 const errText = (e: Record<string, number>) => (Object.keys(e).length ? Object.entries(e).map(([k, v]) => `${v} ${k}`).join(', ') : 'none');
+interface CpuSplit {
+  app: number;
+  provider: number;
+  database: number;
+}
 const percentile = (sorted: number[], p: number) => (sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number) : NaN);
 
 interface WaveResult {
@@ -117,6 +123,8 @@ interface WaveResult {
 interface BurstRun {
   lease: boolean;
   refreshesPerSecond: number;
+  /** CPU per token request, ms: the app processes (summed), this process (the provider) and the database server. */
+  cpuPerRefreshMs: CpuSplit;
   tokenRequests: number;
   invalidGrant: number;
   errors: Record<string, number>;
@@ -190,11 +198,21 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
           await send(children, { type: 'prepare', users: users.slice(0, burstTokens), lock: lease }, 'prepared');
           const b = { ...server.counts };
           const start = Date.now() + 200;
+          const providerCpu = process.cpuUsage();
+          const databaseCpu = cpuTicksOf(DATABASE_PROCESSES);
           const burst = reports(await send(children, (index) => ({ type: 'burst', startAt: start, index, processes: f.processes, workers: f.workers, tokens: burstTokens }), 'result'));
+          const providerUsed = process.cpuUsage(providerCpu);
+          const databaseMs = cpuMsBetween(databaseCpu, cpuTicksOf(DATABASE_PROCESSES));
           const ms = Math.max(...burst.map((r) => r.ms));
+          const requests = Math.max(1, server.counts.token - b.token);
           return {
             lease,
             refreshesPerSecond: (server.counts.token - b.token) / (ms / 1000),
+            cpuPerRefreshMs: {
+              app: burst.reduce((k, r) => k + r.cpuMs, 0) / requests,
+              provider: (providerUsed.user + providerUsed.system) / 1000 / requests,
+              database: databaseMs / requests,
+            },
             tokenRequests: server.counts.token - b.token,
             invalidGrant: server.counts.invalidGrant - b.invalidGrant,
             errors: burst.reduce<Record<string, number>>((acc, r) => addErrors(acc, r.errors), {}),
@@ -240,6 +258,7 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
         });
         if (!waveMet) notes.push(`Fleet ${adapter.label}: ${wave.tokenRequests} token requests for ${n} expiries, ${wave.invalidGrant} invalid_grant, errors ${errText(errors)}.`);
         if (leasesMet === false) notes.push(`Fleet ${adapter.label}: ${wave.leasesLeft} lease entries left after the wave, ${leasesAfter} after the bursts, with no refresh in flight (bound ${bound}: the lease table grows with the tokens ever refreshed).`);
+        notes.push(`Fleet ${adapter.label}: CPU per refresh in the timed bursts (median), with the lease: ${fmtCpu(on)}; lease off: ${fmtCpu(off)}.`);
         if (!(ratio.median >= THROUGHPUT_GOAL)) notes.push(`Fleet ${adapter.label}: refresh throughput with the lease ${fmtRatio(ratio)} of lease-off (goal ${THROUGHPUT_GOAL}x).`);
       } catch (error) {
         for (const c of children) c.inbox.length = 0;
@@ -255,6 +274,13 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
     await server.close();
   }
   return { rows, data, notes };
+}
+
+const median = (xs: number[]) => summarize(xs).median;
+/** The median CPU split of `runs`, as "app 1.2 ms, provider 2.3 ms, database 0.4 ms". */
+function fmtCpu(runs: BurstRun[]): string {
+  const part = (k: keyof CpuSplit) => `${k} ${median(runs.map((r) => r.cpuPerRefreshMs[k])).toFixed(2)} ms`;
+  return `${part('app')}, ${part('provider')}, ${part('database')}`;
 }
 
 /** FileStore rewrites its whole document per save and FerretDB scans per lookup: smaller fleets (see BENCHMARKS.md). */
