@@ -84,5 +84,19 @@ export interface RecordBackend {
    * code, never its message (which may quote a stored value).
    */
   toStoreError?(error: unknown, operation: string): Error;
-  readonly lock?: RefreshLock;
+  readonly lock?: RecordLock;
+}
+
+/**
+ * A backend's lease. Beyond RefreshLock's `acquire` and `release` it may offer the raw half of
+ * `acquireAndFind`: the kit checks the arguments, runs it like every operation and turns the record
+ * into a token (validated as `findTokenById` validates it).
+ */
+export interface RecordLock extends Omit<RefreshLock, 'acquireAndFind'> {
+  /**
+   * `acquire`, then `findBy('id', id)`'s record (undefined: none), in one round trip. The read must see
+   * every save committed before the lease was taken (see RefreshLock.acquireAndFind): not one snapshot
+   * taken before the acquire.
+   */
+  acquireAndFindRecord?(key: string, owner: string, ttlMs: number, id: string): Promise<{ acquired: boolean; record: TokenRecord | undefined }>;
 }

@@ -60,6 +60,20 @@ export class RecordTokenStore implements TokenStore {
           return this.#run('lock.release', () => lock.release(key, owner));
         },
       };
+      const acquireAndFindRecord = lock.acquireAndFindRecord;
+      if (acquireAndFindRecord) {
+        this.lock.acquireAndFind = async (key, owner, ttlMs, id) => {
+          assertLeaseHolder(key, owner);
+          assertId(id);
+          const ttl = leaseTtl(ttlMs);
+          return this.#run('lock.acquireAndFind', async () => {
+            // An empty id names no record (findTokenById's rule): a plain acquire, nothing to read.
+            if (id === '') return { acquired: await lock.acquire(key, owner, ttl), token: null };
+            const { acquired, record } = await acquireAndFindRecord.call(lock, key, owner, ttl, id);
+            return { acquired, token: record === undefined ? null : tokenOfStoredRecord(record) };
+          });
+        };
+      }
     }
   }
 

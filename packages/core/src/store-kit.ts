@@ -6,7 +6,7 @@
  */
 export { TokenStoreError, StoreErrorCode, ToolErrorCode, isTokenStoreError, type TokenStoreErrorCode, type TokenStoreErrorOptions } from './errors.js';
 export { OAuthToken, type OAuthTokenInit } from './oauth-token.js';
-export type { TokenStore, RefreshLock } from './token-store.js';
+export type { TokenStore, RefreshLock, LeaseAndToken } from './token-store.js';
 export {
   type TokenRecord,
   type RecordField,
@@ -20,7 +20,7 @@ export {
   parseExpiresAt,
 } from './token-record.js';
 export { recordFromColumns } from './record-columns.js';
-export type { RecordBackend } from './record-backend.js';
+export type { RecordBackend, RecordLock } from './record-backend.js';
 export { RecordTokenStore } from './record-token-store.js';
 export { putRecords } from './put-records.js';
 export { type StoreDiagnostics, type FileDiagnostics, lookupsWithoutIndex } from './store-diagnostics.js';

@@ -9,6 +9,25 @@ export interface RefreshLock {
   acquire(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lease only if `owner` holds it; otherwise does nothing. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * Optional capability: `acquire`, then `findTokenById(id)` of the same store, in one round trip.
+   * The engine reads the token it is about to refresh right after every acquire; a store that can do
+   * both at once saves a round trip per refresh (and per poll while another process holds the lease).
+   *
+   * The read must see every save that completed before the lease was taken, whatever the outcome:
+   * above all the last holder's, saved just before its release. A read from a snapshot older than the
+   * acquire could return the refresh token that holder has just spent, and refreshing with it is the
+   * reuse a rotating server punishes by revoking the grant.
+   */
+  acquireAndFind?(key: string, owner: string, ttlMs: number, id: string): Promise<LeaseAndToken>;
+}
+
+/** What `RefreshLock.acquireAndFind` answers. */
+export interface LeaseAndToken {
+  /** What `acquire` would have answered. */
+  acquired: boolean;
+  /** What `findTokenById(id)` answers once the acquire took effect: the stored token, or null. */
+  token: OAuthToken | null;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { leaseTtl, type RefreshLock } from '@tokenstore/core/store-kit';
+import { leaseTtl, RECORD_FIELDS, type RecordLock, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { retriedOnDeadlock } from './mysql-errors.js';
-import { sha256, type SchemaNames } from './schema.js';
+import { recordFromRow } from './rows.js';
+import { column, quote, sha256, type SchemaNames } from './schema.js';
 
 /**
  * The server's clock in epoch milliseconds, independent of the session time zone: UNIX_TIMESTAMP()
@@ -24,11 +25,13 @@ const NOW_MS = '(UNIX_TIMESTAMP() * 1000 + MICROSECOND(NOW(6)) DIV 1000)';
  * default) or simultaneously (MariaDB's SIMULTANEOUS_ASSIGNMENT mode). The affected-rows count cannot
  * tell "took it" from "found it held" under every client flag (with CLIENT_FOUND_ROWS, mysql2's
  * default, an insert and an unchanged row both count 1), so the row is then read back (see #tryAcquire).
+ * `acquireAndFindRecord` reads the token's row in that same read.
  */
-export class MySQLLeaseLock implements RefreshLock {
+export class MySQLLeaseLock implements RecordLock {
   readonly #pool: Pool;
   readonly #acquireSql: string;
   readonly #holderSql: string;
+  readonly #holderAndTokenSql: string;
   readonly #releaseSql: string;
 
   constructor(pool: Pool, names: SchemaNames) {
@@ -40,6 +43,14 @@ export class MySQLLeaseLock implements RefreshLock {
         \`owner_hash\` = IF(${free}, VALUES(\`owner_hash\`), \`owner_hash\`),
         \`expires_at\` = IF(${free}, VALUES(\`expires_at\`), \`expires_at\`)`;
     this.#holderSql = `SELECT \`owner_hash\` = ? AS held FROM ${leases} WHERE \`key_hash\` = ?`;
+    // The holder and the token's row in one read. It is its own autocommit statement, so its read view
+    // starts after the upsert above returned: it sees every save committed before the lease was taken
+    // (the last holder saves before it releases). LEFT JOINs from one row: an answer even for a missing
+    // lease row or token.
+    const tokenColumns = RECORD_FIELDS.map((field) => `t.${quote(column(field))}`).join(', ');
+    this.#holderAndTokenSql = `SELECT l.\`owner_hash\` = ? AS lease_held, ${tokenColumns} FROM (SELECT 1) AS one
+      LEFT JOIN ${leases} AS l ON l.\`key_hash\` = ?
+      LEFT JOIN ${names.qualifiedTable} AS t ON t.${quote(`${column('id')}_sha256`)} = ?`;
     this.#releaseSql = `DELETE FROM ${leases} WHERE \`key_hash\` = ? AND \`owner_hash\` = ?`;
   }
 
@@ -62,6 +73,18 @@ export class MySQLLeaseLock implements RefreshLock {
     await this.#pool.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
     const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderSql, [ownerHash, keyHash]);
     return Number(rows[0]?.held) === 1;
+  }
+
+  async acquireAndFindRecord(key: string, owner: string, ttlMs: number, id: string): Promise<{ acquired: boolean; record: TokenRecord | undefined }> {
+    const keyHash = sha256(key);
+    const ownerHash = sha256(owner);
+    const ttl = leaseTtl(ttlMs);
+    return retriedOnDeadlock(async () => {
+      await this.#pool.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
+      const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderAndTokenSql, [ownerHash, keyHash, sha256(id)]);
+      const row = rows[0] as Record<string, unknown>;
+      return { acquired: Number(row.lease_held) === 1, record: row[column('id')] === null ? undefined : recordFromRow(row) };
+    });
   }
 
   async release(key: string, owner: string): Promise<void> {

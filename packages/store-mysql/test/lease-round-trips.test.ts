@@ -51,6 +51,10 @@ describe('MySQLStore lease statements', () => {
       await store.lock.release('k', 'o1');
       expect(log).toEqual(['DELETE']);
       expect(await store.lock.acquire('k', 'o2', 60_000)).toBe(true);
+      // The engine's acquire reads the token too: the same two statements, the token in the read.
+      log.length = 0;
+      expect((await store.lock.acquireAndFind?.('k2', 'o1', 60_000, 'some-id'))?.acquired).toBe(true);
+      expect(log).toEqual(['INSERT', 'SELECT']);
     } finally {
       await store.close();
       await pool.end();

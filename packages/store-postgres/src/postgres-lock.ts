@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { leaseTtl, TokenStoreError, type RefreshLock } from '@tokenstore/core/store-kit';
+import { leaseTtl, TokenStoreError, type RecordLock, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { QueryResult } from 'pg';
-import type { SchemaNames } from './schema.js';
+import { recordFromRow } from './rows.js';
+import { COLUMN_LIST, type SchemaNames } from './schema.js';
 
 type Query = (text: string, values: unknown[]) => Promise<QueryResult>;
 
@@ -16,10 +17,14 @@ type Query = (text: string, values: unknown[]) => Promise<QueryResult>;
  * `acquire` is one statement: insert the lease, or on conflict take it over only when it has expired
  * or is already ours (which extends it). PostgreSQL serializes concurrent upserts of one key, so
  * exactly one contender sees a returned row.
+ *
+ * `acquireAndFindRecord` is the same upsert and the token's row in one statement (see #acquireAndFindSql).
  */
-export class PostgresLeaseLock implements RefreshLock {
+export class PostgresLeaseLock implements RecordLock {
   readonly #query: Query;
   readonly #acquireSql: string;
+  readonly #acquireAndFindSql: string;
+  readonly #findSql: string;
   readonly #releaseSql: string;
 
   constructor(query: Query, names: SchemaNames) {
@@ -30,6 +35,16 @@ export class PostgresLeaseLock implements RefreshLock {
       ON CONFLICT ("key_hash") DO UPDATE SET "owner" = EXCLUDED."owner", "expires_at" = EXCLUDED."expires_at"
       WHERE lease."owner" = EXCLUDED."owner" OR lease."expires_at" <= clock_timestamp()
       RETURNING 1`;
+    // One snapshot serves the whole statement, and it is taken before the upsert waits for, and then
+    // replaces, the last holder's row: a plain read could return the token as it was before that
+    // holder's save, i.e. the refresh token it just spent. FOR SHARE makes the read take the row's
+    // newest committed version instead (READ COMMITTED re-fetches a row updated since the snapshot),
+    // and a save still running holds the row until it commits. A row inserted since the snapshot is
+    // not seen at all: see acquireAndFindRecord.
+    this.#findSql = `SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $1`;
+    this.#acquireAndFindSql = `WITH lease AS (${this.#acquireSql}),
+      token AS (SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $4 FOR SHARE)
+      SELECT (SELECT count(*) FROM lease)::int AS "lease_taken", token.* FROM (VALUES (1)) AS one LEFT JOIN token ON true`;
     this.#releaseSql = `DELETE FROM ${leases} WHERE "key_hash" = $1 AND "owner" = $2`;
   }
 
@@ -38,6 +53,21 @@ export class PostgresLeaseLock implements RefreshLock {
     // Core's one ttl rule (finite, > 0, clamped to 1e12 ms: about 31 years, so the timestamp cannot overflow).
     const result = await this.#query(this.#acquireSql, [keyHash(key), owner, leaseTtl(ttlMs)]);
     return result.rowCount === 1;
+  }
+
+  async acquireAndFindRecord(key: string, owner: string, ttlMs: number, id: string): Promise<{ acquired: boolean; record: TokenRecord | undefined }> {
+    assertOwner(owner);
+    const result = await this.#query(this.#acquireAndFindSql, [keyHash(key), owner, leaseTtl(ttlMs), id]);
+    const row = result.rows[0] as Record<string, unknown>;
+    const acquired = row.lease_taken === 1;
+    if (row.id !== null) return { acquired, record: recordFromRow(row) };
+    // No row in the statement's snapshot. A save that *inserted* this id since (after a delete, the
+    // holder's save creates the row again) is invisible to FOR SHARE, so a lease just taken reads once
+    // more, after the acquire. A lease not taken needs no such care: its caller only looks for a token
+    // to adopt, and polls again.
+    if (!acquired) return { acquired, record: undefined };
+    const again = await this.#query(this.#findSql, [id]);
+    return { acquired, record: again.rows[0] === undefined ? undefined : recordFromRow(again.rows[0]) };
   }
 
   async release(key: string, owner: string): Promise<void> {

@@ -5,6 +5,7 @@ import { errorCases } from './errors.js';
 import { findCases } from './find.js';
 import { getTokensOrderCases } from './get-tokens-order.js';
 import { lockCases } from './lock.js';
+import { lockAcquireAndFindCases } from './lock-acquire-and-find.js';
 import { lockHolderCases } from './lock-holder.js';
 import { lockLifecycleCases } from './lock-lifecycle.js';
 import { manyRecordsCases } from './many-records.js';
@@ -32,6 +33,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...lockCases,
   ...lockLifecycleCases,
   ...lockHolderCases,
+  ...lockAcquireAndFindCases,
 ];
 
 const seen = new Set<string>();

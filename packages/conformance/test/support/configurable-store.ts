@@ -68,6 +68,9 @@ export const FLAWS = {
     mustFail: ['lock.invalid-key-or-owner'],
   },
   'lock-ttl-unchecked': { does: 'acquire takes any ttl (0, NaN, a string) and writes a lease with it', mustFail: ['lock.ttl.invalid'] },
+  'acquire-and-find-cached': { does: 'lock.acquireAndFind answers a token it read earlier for the id (a stale copy)', mustFail: ['lock.acquire-and-find.reads-the-holders-save'] },
+  'acquire-and-find-always-acquires': { does: 'lock.acquireAndFind answers acquired: true even when another owner holds the lease', mustFail: ['lock.acquire-and-find.answers-like-acquire'] },
+  'acquire-and-find-unchecked-id': { does: 'lock.acquireAndFind takes the lease for any id and answers null for one findTokenById rejects', mustFail: ['lock.acquire-and-find.arguments'] },
   'lock-ttl-overflow': { does: 'a huge ttl fails with STORE_FAILURE (now + ttl overflows the expiry column) instead of being clamped', mustFail: ['lock.ttl.huge'] },
   'no-record-validation': {
     does: "saveToken and findToken use the token's toRecord() as it comes (no type or well-formedness checks)",
@@ -101,6 +104,8 @@ export class ConfigurableStore implements TokenStore {
   readonly #flaw: Flaw | null;
   /** lock-renew-cached: the leases this instance granted, as `key\0owner`. */
   readonly #granted = new Set<string>();
+  /** acquire-and-find-cached: the token each acquireAndFind read, by id. */
+  readonly #reads = new Map<string, OAuthToken | null>();
   #closed = false;
 
   constructor(data: SharedData, flaw: Flaw | null) {
@@ -109,6 +114,17 @@ export class ConfigurableStore implements TokenStore {
     this.lock = {
       acquire: (key, owner, ttlMs) => this.#call(() => this.#acquire(...this.#leaseHolder(key, owner), ttlMs)),
       release: (key, owner) => this.#call(() => this.#release(...this.#leaseHolder(key, owner))),
+      acquireAndFind: async (key, owner, ttlMs, id) => {
+        if (this.#flaw !== 'acquire-and-find-unchecked-id') assertStorableString(id, 'id');
+        const acquired = await this.lock.acquire(key, owner, ttlMs);
+        const cached = this.#flaw === 'acquire-and-find-cached' ? this.#reads.get(id) : undefined;
+        const token = cached !== undefined ? cached : await this.findTokenById(id).catch((error: unknown) => {
+          if (this.#flaw === 'acquire-and-find-unchecked-id') return null;
+          throw error;
+        });
+        this.#reads.set(id, token);
+        return { acquired: acquired || this.#flaw === 'acquire-and-find-always-acquires', token };
+      },
     };
   }
 

@@ -5,6 +5,7 @@
 import type { OAuthToken } from '../oauth-token.js';
 import type { EngineContext, FlightResult } from './engine-context.js';
 import { PendingSave } from './pending-save.js';
+import type { RefreshLease } from './refresh-lease.js';
 import { TokenValidity } from './token-validity.js';
 
 export class HeldToken {
@@ -68,12 +69,17 @@ export class HeldToken {
     this.deadRefreshToken = undefined;
   }
 
-  /** The stored version of the held token (by id, else by its identifiers), or null. */
-  async reread(): Promise<OAuthToken | null> {
+  /**
+   * The stored version of the held token (by id, else by its identifiers), or null. With `lease`, what
+   * its acquire read for this very token is used instead of a round trip (see RefreshLease.takeRead).
+   */
+  async reread(lease?: RefreshLease): Promise<OAuthToken | null> {
     const { store, logger } = this.ctx;
     const token = this.#token;
+    const readWithAcquire = lease?.takeRead(token);
     let stored: OAuthToken | null;
-    if (token.id) stored = await store.findTokenById(token.id);
+    if (readWithAcquire) stored = readWithAcquire.token;
+    else if (token.id) stored = await store.findTokenById(token.id);
     else if (token.userSignature || token.grantToken || token.refreshToken || token.accessToken) stored = await store.findToken(token);
     else stored = null;
     if (stored) logger.addSecrets(stored.clientSecret, stored.grantToken, stored.refreshToken, stored.accessToken);

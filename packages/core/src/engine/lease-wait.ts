@@ -37,7 +37,7 @@ export async function withLease<T>(
   key: string,
   subject: OAuthToken,
   body: (lease: RefreshLease | undefined) => Promise<T>,
-  whileWaiting?: () => Promise<T | undefined>,
+  whileWaiting?: (lease: RefreshLease) => Promise<T | undefined>,
   handover: LeaseHandover = {},
 ): Promise<T> {
   const lock = ctx.store.lock;
@@ -75,13 +75,15 @@ async function release(ctx: EngineContext, lease: RefreshLease): Promise<void> {
 }
 
 /** Takes the lease (resolves undefined), or resolves to what `whileWaiting` found while it was held. */
-async function acquire<T>(ctx: EngineContext, lease: RefreshLease, subject: OAuthToken, whileWaiting?: () => Promise<T | undefined>): Promise<T | undefined> {
+async function acquire<T>(ctx: EngineContext, lease: RefreshLease, subject: OAuthToken, whileWaiting?: (lease: RefreshLease) => Promise<T | undefined>): Promise<T | undefined> {
   const { clock, options, logger } = ctx;
   const started = clock.now();
   const outcome = await pollWithBackoff<{ found: T | undefined; polls: number }>(
     async (attempt) => {
-      if (await lease.tryAcquire()) return { found: undefined, polls: attempt };
-      const found = await whileWaiting?.();
+      // The subject's stored version is read with the acquire where the store can (acquireAndFind):
+      // the body's first read, or whileWaiting's, then costs no round trip of its own.
+      if (await lease.tryAcquire(subject)) return { found: undefined, polls: attempt };
+      const found = await whileWaiting?.(lease);
       if (found !== undefined) return { found, polls: attempt };
       if (attempt === 0) logger.debug('refresh lease held elsewhere; waiting', describe(subject));
       return undefined;

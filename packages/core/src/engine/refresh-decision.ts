@@ -38,7 +38,7 @@ export class RefreshDecision {
     await held.pending.settled();
     await held.pending.saveNow().catch(() => undefined);
     let base = held.token;
-    const stored = held.pending.token ? null : await held.reread();
+    const stored = held.pending.token ? null : await held.reread(this.#lease);
     if (stored) {
       base = mergeConfigured(stored, held.token);
       if (held.usable(base, this.#rejected)) {
@@ -155,8 +155,8 @@ export class RefreshDecision {
 }
 
 /** A usable token another process has already saved, or undefined (also when the read fails). */
-export async function refreshedElsewhere(held: HeldToken, rejected: string | undefined): Promise<FlightResult | undefined> {
-  const stored = await held.reread().catch(() => undefined);
+export async function refreshedElsewhere(held: HeldToken, rejected: string | undefined, lease?: RefreshLease): Promise<FlightResult | undefined> {
+  const stored = await held.reread(lease).catch(() => undefined);
   if (!stored) return undefined;
   const base = mergeConfigured(stored, held.token);
   return held.usable(base, rejected) ? found(base) : undefined;

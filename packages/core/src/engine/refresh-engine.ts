@@ -82,7 +82,7 @@ export class RefreshEngine {
     // An in-flight refresh must not save again what is about to be deleted.
     await registry.current(key)?.catch(() => undefined);
     await withLease(this.#ctx, key, held.token, async (lease) => {
-      const stored = await held.reread();
+      const stored = await held.reread(lease);
       const target = stored ? mergeConfigured(stored, held.token) : held.token;
       const secret = target.refreshToken ?? target.accessToken;
       if (secret && client.environment.revocationEndpoint) {
@@ -138,7 +138,7 @@ export class RefreshEngine {
           held.adopt(decided); // under the lease: an unsaved token keeps it (below)
           return decided;
         },
-        () => refreshedElsewhere(held, rejected),
+        (lease) => refreshedElsewhere(held, rejected, lease),
         {
           inherited: held.pending.takeLease(),
           // The token is saved by now: the caller need not wait for the store to take the lease back.

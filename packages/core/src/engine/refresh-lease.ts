@@ -15,7 +15,8 @@
  * however slow). Only when the heartbeat fell behind (its renewals failing or slow) is a renewal made.
  */
 import type { Clock } from '../clock.js';
-import type { RefreshLock } from '../token-store.js';
+import type { OAuthToken } from '../oauth-token.js';
+import type { LeaseAndToken, RefreshLock } from '../token-store.js';
 
 /** A save needs no renewal while the last confirmed grant is younger than this share of the ttl. */
 const FRESH_GRANT_SHARE = 1 / 2;
@@ -35,6 +36,8 @@ export class RefreshLease {
   #stopBeating: (() => void) | undefined;
   /** The renewal on its way to the store, if any (release waits for it). */
   #renewing: Promise<boolean> | undefined;
+  /** The stored token the last acquireAndFind read, and the held token it was read for (see takeRead). */
+  #read: { for: OAuthToken; token: OAuthToken | null } | undefined;
   /** True when someone else held the lease while we waited for it (see RefreshConflictError). */
   waited = false;
 
@@ -46,13 +49,45 @@ export class RefreshLease {
     this.#clock = clock;
   }
 
-  /** One attempt to take the lease; on success the heartbeat starts. */
-  async tryAcquire(): Promise<boolean> {
+  /**
+   * One attempt to take the lease; on success the heartbeat starts. With `readFor` (the token the
+   * engine holds) and a store that offers `acquireAndFind`, the stored version of that token is read
+   * in the same round trip, for the engine's next read (see takeRead).
+   */
+  async tryAcquire(readFor?: OAuthToken): Promise<boolean> {
     const started = this.#clock.now();
-    if (!(await this.#lock.acquire(this.key, this.owner, this.#ttlMs))) return false;
+    if (!(await this.#acquire(readFor))) return false;
     this.#grant(started);
     this.#startHeartbeat();
     return true;
+  }
+
+  /**
+   * What the last acquire read for `token`, once: undefined when it read nothing for that very object
+   * (the engine then reads the store). The identity is the freshness check: the engine replaces the
+   * token it holds on every save or adoption, so a read made before either is never used after it.
+   */
+  takeRead(token: OAuthToken): { token: OAuthToken | null } | undefined {
+    const read = this.#read;
+    this.#read = undefined;
+    return read?.for === token ? { token: read.token } : undefined;
+  }
+
+  async #acquire(readFor: OAuthToken | undefined): Promise<boolean> {
+    const lock = this.#lock;
+    const id = readFor?.id;
+    if (readFor === undefined || !id || !lock.acquireAndFind) return lock.acquire(this.key, this.owner, this.#ttlMs);
+    let answer: LeaseAndToken;
+    try {
+      answer = await lock.acquireAndFind(this.key, this.owner, this.#ttlMs, id);
+    } catch (error) {
+      // The read may have failed after the acquire took (a corrupt record): give back what this
+      // owner, new to this lease, may now hold, instead of leaving it to block others for a ttl.
+      await lock.release(this.key, this.owner).catch(() => undefined);
+      throw error;
+    }
+    this.#read = { for: readFor, token: answer.token };
+    return answer.acquired;
   }
 
   /** Held right now, as far as this process can prove. Synchronous, no I/O. */
