@@ -1,6 +1,6 @@
 /**
  * A TokenStore wrapper that counts every call (the six methods, close, and the lock's acquire and
- * release). The hot-path measure uses it to prove "no store I/O" by counting, not by speed.
+ * release; an acquireAndFind counts as one acquire and one findTokenById). The hot-path measure uses it to prove "no store I/O" by counting, not by speed.
  */
 import type { RefreshLock, TokenStore } from '@tokenstore/core';
 
@@ -32,6 +32,14 @@ export function countingStore(inner: TokenStore, options: { withLock?: boolean }
             calls.lockRelease++;
             return innerLock.release(key, owner);
           },
+          // Passed on when the store has it, so the engine takes the same path as on the bare store.
+          ...(innerLock.acquireAndFind && {
+            acquireAndFind: (key: string, owner: string, ttl: number, id: string) => {
+              calls.lockAcquire++;
+              calls.findTokenById++;
+              return (innerLock.acquireAndFind as NonNullable<RefreshLock['acquireAndFind']>)(key, owner, ttl, id);
+            },
+          }),
         }
       : undefined;
   const store: TokenStore = {

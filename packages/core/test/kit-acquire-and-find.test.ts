@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { leaseTtl } from '../src/lease-ttl.js';
 import { MemoryLock } from '../src/memory-lock.js';
 import { RecordTokenStore, type RecordLock, type TokenRecord } from '../src/store-kit.js';
+import { EncryptedStore } from '../src/encryption/index.js';
+import { fullToken, newKey } from './helpers/encryption.js';
 import { MapBackend } from './helpers/map-backend.js';
 
 const RECORD = { id: 'r1', userName: 'alice', clientId: 'c', clientSecret: null, grantToken: null, refreshToken: 'refresh-value', accessToken: null, redirectUrl: null, expiresAt: null, apiDomain: null, tokenType: null, scope: null } satisfies TokenRecord;
@@ -87,5 +89,23 @@ describe('RecordTokenStore lock.acquireAndFind', () => {
     const store = new RecordTokenStore(new LockedBackend(true));
     await store.close();
     await expect(store.lock!.acquireAndFind!('k', 'o', 1000, 'r1')).rejects.toMatchObject({ code: 'STORE_CLOSED' });
+  });
+});
+
+describe('EncryptedStore over a lock with acquireAndFind', () => {
+  it('answers the token decrypted, as its findTokenById does (never the ciphertext)', async () => {
+    const backend = new LockedBackend(true);
+    const store = new EncryptedStore(new RecordTokenStore(backend), { keys: [newKey('k1')] });
+    const saved = await store.saveToken(fullToken('alice@example.com'));
+    const answer = await store.lock!.acquireAndFind!('k', 'o', 1000, saved.id as string);
+    expect(answer.acquired).toBe(true);
+    expect(answer.token?.refreshToken).toBe(fullToken('alice@example.com').refreshToken);
+    expect(answer.token?.toRecord()).toEqual((await store.findTokenById(saved.id as string))?.toRecord());
+    expect(store.lock).toBe(store.lock); // one wrapper, not a new one per access
+  });
+
+  it('a lock without acquireAndFind is passed through as it is', () => {
+    const inner = new RecordTokenStore(new LockedBackend(false));
+    expect(new EncryptedStore(inner, { keys: [newKey('k1')] }).lock).toBe(inner.lock);
   });
 });

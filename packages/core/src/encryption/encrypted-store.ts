@@ -43,6 +43,8 @@ export class EncryptedStore implements TokenStore {
   readonly #keys: CachedKeyRing;
   readonly #acceptPlaintext: boolean;
   readonly #verified: VerifiedRecords;
+  /** The lock handed out for the inner store's lock (see `lock`), made once per inner lock. */
+  #lock: { inner: RefreshLock; outer: RefreshLock } | undefined;
 
   constructor(inner: TokenStore, options: EncryptedStoreOptions) {
     this.inner = inner;
@@ -53,8 +55,29 @@ export class EncryptedStore implements TokenStore {
     this.#verified = new VerifiedRecords(cacheSize);
   }
 
+  /**
+   * The inner store's lock. `acquire` and `release` pass through; `acquireAndFind`, which reads a
+   * record, answers it decrypted like findTokenById (passing the inner one through would hand the
+   * engine ciphertext for a refresh token).
+   */
   get lock(): RefreshLock | undefined {
-    return this.inner.lock;
+    const inner = this.inner.lock;
+    if (!inner?.acquireAndFind) return inner;
+    if (this.#lock?.inner !== inner) this.#lock = { inner, outer: this.#decryptingLock(inner) };
+    return this.#lock.outer;
+  }
+
+  #decryptingLock(inner: RefreshLock): RefreshLock {
+    const acquireAndFind = (inner.acquireAndFind as NonNullable<RefreshLock['acquireAndFind']>).bind(inner);
+    return {
+      acquire: (key, owner, ttlMs) => inner.acquire(key, owner, ttlMs),
+      release: (key, owner) => inner.release(key, owner),
+      acquireAndFind: async (key, owner, ttlMs, id) => {
+        const ring = await this.keyRing();
+        const { acquired, token } = await acquireAndFind(key, owner, ttlMs, id);
+        return { acquired, token: token && this.#open(ring, token.toRecord()) };
+      },
+    };
   }
 
   /** Whether plaintext records are read (see EncryptedStoreOptions.acceptPlaintext). */
