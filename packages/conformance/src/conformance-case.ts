@@ -5,9 +5,10 @@ import type { OAuthToken, OAuthTokenInit, TokenStore } from '@tokenstore/core';
  * What a test needs beyond the six methods. `lock`: the test is skipped (with that reason) when the store
  * has no `lock`. `close`: the store must have `close()`, or the test must be skipped by id with a reason.
  * `reopen`: needs `options.reopenStore`. `putRecords`: skipped when the store has no `putRecords` (the kit's bulk copy).
- * `acquireAndFind`: skipped when the store's lock has no `acquireAndFind` (optional: acquire and read in one round trip).
+ * `acquireAndFind` / `saveAndRelease`: skipped when the store's lock lacks that optional method (two
+ * operations in one round trip).
  */
-export type CaseNeed = 'lock' | 'close' | 'reopen' | 'putRecords' | 'acquireAndFind';
+export type CaseNeed = 'lock' | 'close' | 'reopen' | 'putRecords' | 'acquireAndFind' | 'saveAndRelease';
 
 /** What a test body gets: a fresh store and helpers around it. */
 export interface CaseContext {

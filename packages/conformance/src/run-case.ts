@@ -89,6 +89,7 @@ export async function runCase(c: ConformanceCase, options: ConformanceOptions, c
 function unmetNeed(c: ConformanceCase, store: TokenStore): { kind: 'ok' } | { kind: 'skip' | 'fail'; reason: string } {
   if (c.needs === 'lock' && !store.lock) return { kind: 'skip', reason: 'the store has no lock (optional RefreshLock capability)' };
   if (c.needs === 'acquireAndFind' && typeof store.lock?.acquireAndFind !== 'function') return { kind: 'skip', reason: "the store's lock has no acquireAndFind (optional: acquire and read in one round trip)" };
+  if (c.needs === 'saveAndRelease' && typeof store.lock?.saveAndRelease !== 'function') return { kind: 'skip', reason: "the store's lock has no saveAndRelease (optional: save and release in one round trip)" };
   if (c.needs === 'putRecords' && typeof (store as { putRecords?: unknown }).putRecords !== 'function') return { kind: 'skip', reason: 'the store has no putRecords (the store kit\'s bulk copy)' };
   if (c.needs === 'close' && typeof store.close !== 'function') {
     return {

@@ -20,8 +20,8 @@ const require = createRequire(import.meta.url);
 const TOTAL = conformanceTestIds.length;
 // The template's in-memory data does not outlive the store, so it gives no reopenStore yet.
 const REOPEN_TESTS = conformanceTestIds.filter((id) => id.startsWith('reopen.')).length;
-/** The template's lock offers no acquireAndFind (an optional capability): those tests skip too. */
-const SKIPPED = REOPEN_TESTS + CONFORMANCE_TESTS.filter((c) => c.needs === 'acquireAndFind').length;
+/** The template's lock offers no acquireAndFind or saveAndRelease (optional capabilities): those tests skip too. */
+const SKIPPED = REOPEN_TESTS + CONFORMANCE_TESTS.filter((c) => c.needs === 'acquireAndFind' || c.needs === 'saveAndRelease').length;
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

@@ -2,7 +2,7 @@ export { TokenStoreError, StoreErrorCode, ToolErrorCode, isTokenStoreError, type
 export { REDACTED, redact } from './redact.js';
 export { UserSignature, type UserSignatureLike } from './user-signature.js';
 export { OAuthToken, type OAuthTokenInit } from './oauth-token.js';
-export type { TokenStore, RefreshLock, LeaseAndToken } from './token-store.js';
+export type { TokenStore, RefreshLock, LeaseAndToken, SavedAndReleased } from './token-store.js';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { type Clock, systemClock } from './clock.js';
 // Store authors: @tokenstore/core/store-kit (src/store-kit.ts).

@@ -99,4 +99,11 @@ export interface RecordLock extends Omit<RefreshLock, 'acquireAndFind'> {
    * taken before the acquire.
    */
   acquireAndFindRecord?(key: string, owner: string, ttlMs: number, id: string): Promise<{ acquired: boolean; record: TokenRecord | undefined }>;
+  /**
+   * The backend's `replaceIfSelectable(record)` and, when it replaced, `release(key, owner)`, atomically
+   * and in one round trip: true when both happened, false when nothing was written (and nothing
+   * released); STORE_CONFLICT as replaceIfSelectable. The kit uses it for `saveAndRelease` where its
+   * save would take the fast path, and saves the ordinary way (without releasing) otherwise.
+   */
+  replaceAndRelease?(record: TokenRecord, key: string, owner: string): Promise<boolean>;
 }

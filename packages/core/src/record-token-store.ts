@@ -74,6 +74,24 @@ export class RecordTokenStore implements TokenStore {
           });
         };
       }
+      const replaceAndRelease = lock.replaceAndRelease;
+      if (replaceAndRelease && backend.replaceIfSelectable) {
+        this.lock.saveAndRelease = async (token, key, owner) => {
+          assertLeaseHolder(key, owner);
+          const record = recordOfToken(token);
+          // Only where saveToken would take its fast path (id and user name given): its one statement,
+          // with the release in it. Otherwise (or when it finds nothing to replace) the ordinary save,
+          // and the caller releases as usual.
+          if (!isBlank(record.id) && !isBlank(record.userName)) {
+            const replaced = await this.#run('lock.saveAndRelease', () => replaceAndRelease.call(lock, record, key, owner)).catch((error: unknown) => {
+              if (isTokenStoreError(error, 'STORE_CONFLICT')) return false; // the user owns another record: the ordinary path decides
+              throw error;
+            });
+            if (replaced) return { token: OAuthToken.fromRecord(record), released: true };
+          }
+          return { token: await this.saveToken(token), released: false };
+        };
+      }
     }
   }
 

@@ -6,7 +6,7 @@
  */
 export { TokenStoreError, StoreErrorCode, ToolErrorCode, isTokenStoreError, type TokenStoreErrorCode, type TokenStoreErrorOptions } from './errors.js';
 export { OAuthToken, type OAuthTokenInit } from './oauth-token.js';
-export type { TokenStore, RefreshLock, LeaseAndToken } from './token-store.js';
+export type { TokenStore, RefreshLock, LeaseAndToken, SavedAndReleased } from './token-store.js';
 export {
   type TokenRecord,
   type RecordField,

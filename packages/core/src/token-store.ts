@@ -20,6 +20,21 @@ export interface RefreshLock {
    * reuse a rotating server punishes by revoking the grant.
    */
   acquireAndFind?(key: string, owner: string, ttlMs: number, id: string): Promise<LeaseAndToken>;
+  /**
+   * Optional capability: `saveToken(token)` of the same store and, once it succeeded, `release(key,
+   * owner)`, in one round trip where the store can. The engine uses it for the save that ends a
+   * refresh. `released` says whether the lease was given back: false when the store saved without
+   * releasing (the caller then releases as usual). If it rejects, nothing was released.
+   */
+  saveAndRelease?(token: OAuthToken, key: string, owner: string): Promise<SavedAndReleased>;
+}
+
+/** What `RefreshLock.saveAndRelease` answers. */
+export interface SavedAndReleased {
+  /** What `saveToken(token)` answers: the stored token. */
+  token: OAuthToken;
+  /** Whether the lease was released with the save (only ever the lease `owner` holds). */
+  released: boolean;
 }
 
 /** What `RefreshLock.acquireAndFind` answers. */

@@ -5,7 +5,7 @@ import { insertRowsInOneStatement } from './postgres-bulk.js';
 import { diagnosePostgres } from './postgres-diagnose.js';
 import { PostgresLeaseLock } from './postgres-lock.js';
 import { isUniquenessViolation, sanitizeDriverError, toStoreError } from './postgres-errors.js';
-import { recordFromRow, rowValues } from './rows.js';
+import { isStorableRecord, recordFromRow, rowValues } from './rows.js';
 import { COLUMN_LIST, column, type SchemaNames } from './schema.js';
 
 /** `$1, $2, ... $12`: one placeholder per record field. */
@@ -58,7 +58,7 @@ export class PostgresBackend implements RecordBackend {
       list: select,
       clear: `DELETE FROM ${t}`,
     };
-    this.lock = new PostgresLeaseLock((text, values) => this.query(text, values), names);
+    this.lock = new PostgresLeaseLock((text, values) => this.query(text, values), names, this.#sql.replaceIfSelectable);
   }
 
   /** Runs pending migrations now (PostgresStore.migrate(), through the kit). */
@@ -109,7 +109,7 @@ export class PostgresBackend implements RecordBackend {
 
   async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
     // A value text cannot hold: the ordinary path reports it (INVALID_ARGUMENT) or finds nothing by it.
-    if (!isStorable(record)) return false;
+    if (!isStorableRecord(record)) return false;
     try {
       const result = await this.query(this.#sql.replaceIfSelectable, rowValues(record));
       return (result.rowCount ?? 0) > 0;
@@ -151,13 +151,6 @@ export class PostgresBackend implements RecordBackend {
   toStoreError(error: unknown, operation: string): Error {
     return toStoreError(error, operation);
   }
-}
-
-function isStorable(record: TokenRecord): boolean {
-  return RECORD_FIELDS.every((field) => {
-    const value = record[field];
-    return typeof value !== 'string' || !value.includes('\0');
-  });
 }
 
 function assertStorable(record: TokenRecord): void {

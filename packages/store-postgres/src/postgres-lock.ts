@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { leaseTtl, TokenStoreError, type RecordLock, type TokenRecord } from '@tokenstore/core/store-kit';
+import { leaseTtl, RECORD_FIELDS, TokenStoreError, type RecordLock, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { QueryResult } from 'pg';
-import { recordFromRow } from './rows.js';
+import { isUniquenessViolation, sanitizeDriverError } from './postgres-errors.js';
+import { isStorableRecord, recordFromRow, rowValues } from './rows.js';
 import { COLUMN_LIST, type SchemaNames } from './schema.js';
 
 type Query = (text: string, values: unknown[]) => Promise<QueryResult>;
@@ -18,7 +19,8 @@ type Query = (text: string, values: unknown[]) => Promise<QueryResult>;
  * or is already ours (which extends it). PostgreSQL serializes concurrent upserts of one key, so
  * exactly one contender sees a returned row.
  *
- * `acquireAndFindRecord` is the same upsert and the token's row in one statement (see #acquireAndFindSql).
+ * `acquireAndFindRecord` is the same upsert and the token's row in one statement (see #acquireAndFindSql);
+ * `replaceAndRelease` is the backend's fast-path save and the release in one statement.
  */
 export class PostgresLeaseLock implements RecordLock {
   readonly #query: Query;
@@ -26,8 +28,10 @@ export class PostgresLeaseLock implements RecordLock {
   readonly #acquireAndFindSql: string;
   readonly #findSql: string;
   readonly #releaseSql: string;
+  readonly #replaceAndReleaseSql: string;
 
-  constructor(query: Query, names: SchemaNames) {
+  /** `replaceIfSelectableSql`: the backend's fast-path UPDATE, its parameters the record's fields in RECORD_FIELDS order. */
+  constructor(query: Query, names: SchemaNames, replaceIfSelectableSql: string) {
     this.#query = query;
     const leases = names.qualifiedLeaseTable;
     this.#acquireSql = `INSERT INTO ${leases} AS lease ("key_hash", "owner", "expires_at")
@@ -46,6 +50,12 @@ export class PostgresLeaseLock implements RecordLock {
       token AS (SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $4 FOR SHARE)
       SELECT (SELECT count(*) FROM lease)::int AS "lease_taken", token.* FROM (VALUES (1)) AS one LEFT JOIN token ON true`;
     this.#releaseSql = `DELETE FROM ${leases} WHERE "key_hash" = $1 AND "owner" = $2`;
+    // The save and the release commit together; the release only if the UPDATE replaced the row (a
+    // save that found nothing to replace leaves the lease held, and the kit saves the ordinary way).
+    const n = RECORD_FIELDS.length;
+    this.#replaceAndReleaseSql = `WITH saved AS (${replaceIfSelectableSql} RETURNING 1),
+      released AS (DELETE FROM ${leases} WHERE "key_hash" = $${n + 1} AND "owner" = $${n + 2} AND EXISTS (SELECT 1 FROM saved))
+      SELECT count(*)::int AS "saved" FROM saved`;
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -68,6 +78,21 @@ export class PostgresLeaseLock implements RecordLock {
     if (!acquired) return { acquired, record: undefined };
     const again = await this.#query(this.#findSql, [id]);
     return { acquired, record: again.rows[0] === undefined ? undefined : recordFromRow(again.rows[0]) };
+  }
+
+  async replaceAndRelease(record: TokenRecord, key: string, owner: string): Promise<boolean> {
+    assertOwner(owner);
+    // A value text cannot hold: the ordinary path reports it (INVALID_ARGUMENT).
+    if (!isStorableRecord(record)) return false;
+    try {
+      const result = await this.#query(this.#replaceAndReleaseSql, [...rowValues(record), keyHash(key), owner]);
+      return (result.rows[0] as { saved: number }).saved === 1;
+    } catch (error) {
+      if (isUniquenessViolation(error)) {
+        throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
+      }
+      throw error;
+    }
   }
 
   async release(key: string, owner: string): Promise<void> {

@@ -13,3 +13,11 @@ export function recordFromRow(row: Record<string, unknown>): TokenRecord {
 export function rowValues(record: TokenRecord): unknown[] {
   return RECORD_FIELDS.map((field) => record[field]);
 }
+
+/** False when a field holds a NUL character, which PostgreSQL text cannot store (no such record can be stored). */
+export function isStorableRecord(record: TokenRecord): boolean {
+  return RECORD_FIELDS.every((field) => {
+    const value = record[field];
+    return typeof value !== 'string' || !value.includes('\0');
+  });
+}

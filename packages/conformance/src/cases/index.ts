@@ -6,6 +6,7 @@ import { findCases } from './find.js';
 import { getTokensOrderCases } from './get-tokens-order.js';
 import { lockCases } from './lock.js';
 import { lockAcquireAndFindCases } from './lock-acquire-and-find.js';
+import { lockSaveAndReleaseCases } from './lock-save-and-release.js';
 import { lockHolderCases } from './lock-holder.js';
 import { lockLifecycleCases } from './lock-lifecycle.js';
 import { manyRecordsCases } from './many-records.js';
@@ -34,6 +35,7 @@ export const ALL_CASES: readonly ConformanceCase[] = [
   ...lockLifecycleCases,
   ...lockHolderCases,
   ...lockAcquireAndFindCases,
+  ...lockSaveAndReleaseCases,
 ];
 
 const seen = new Set<string>();

@@ -71,6 +71,9 @@ export const FLAWS = {
   'acquire-and-find-cached': { does: 'lock.acquireAndFind answers a token it read earlier for the id (a stale copy)', mustFail: ['lock.acquire-and-find.reads-the-holders-save'] },
   'acquire-and-find-always-acquires': { does: 'lock.acquireAndFind answers acquired: true even when another owner holds the lease', mustFail: ['lock.acquire-and-find.answers-like-acquire'] },
   'acquire-and-find-unchecked-id': { does: 'lock.acquireAndFind takes the lease for any id and answers null for one findTokenById rejects', mustFail: ['lock.acquire-and-find.arguments'] },
+  'save-and-release-releases-first': { does: 'lock.saveAndRelease releases the lease, then saves (a rejected save has released it)', mustFail: ['lock.save-and-release.failed-save-keeps-lease'] },
+  'save-and-release-any-owner': { does: 'lock.saveAndRelease releases the lease whoever holds it', mustFail: ['lock.save-and-release.only-its-own-lease'] },
+  'save-and-release-claims-released': { does: 'lock.saveAndRelease answers released: true but keeps the lease', mustFail: ['lock.save-and-release.saves-then-releases'] },
   'lock-ttl-overflow': { does: 'a huge ttl fails with STORE_FAILURE (now + ttl overflows the expiry column) instead of being clamped', mustFail: ['lock.ttl.huge'] },
   'no-record-validation': {
     does: "saveToken and findToken use the token's toRecord() as it comes (no type or well-formedness checks)",
@@ -124,6 +127,14 @@ export class ConfigurableStore implements TokenStore {
         });
         this.#reads.set(id, token);
         return { acquired: acquired || this.#flaw === 'acquire-and-find-always-acquires', token };
+      },
+      saveAndRelease: async (token, key, owner) => {
+        const [k, o] = this.#leaseHolder(key, owner);
+        const release = () => this.#call(() => (this.#flaw === 'save-and-release-any-owner' ? this.#data.leases.delete(k) : this.#release(k, o)));
+        if (this.#flaw === 'save-and-release-releases-first') await release();
+        const saved = await this.saveToken(token);
+        if (this.#flaw !== 'save-and-release-releases-first' && this.#flaw !== 'save-and-release-claims-released') await release();
+        return { token: saved, released: true };
       },
     };
   }

@@ -58,26 +58,30 @@ export class EncryptedStore implements TokenStore {
   /**
    * The inner store's lock. `acquire` and `release` pass through; `acquireAndFind`, which reads a
    * record, answers it decrypted like findTokenById (passing the inner one through would hand the
-   * engine ciphertext for a refresh token).
+   * engine ciphertext for a refresh token). `saveAndRelease` is left out: the inner one would write
+   * the token unencrypted, and a save here is sealed first; the engine then saves and releases apart.
    */
   get lock(): RefreshLock | undefined {
     const inner = this.inner.lock;
-    if (!inner?.acquireAndFind) return inner;
+    if (!inner || (!inner.acquireAndFind && !inner.saveAndRelease)) return inner;
     if (this.#lock?.inner !== inner) this.#lock = { inner, outer: this.#decryptingLock(inner) };
     return this.#lock.outer;
   }
 
   #decryptingLock(inner: RefreshLock): RefreshLock {
-    const acquireAndFind = (inner.acquireAndFind as NonNullable<RefreshLock['acquireAndFind']>).bind(inner);
-    return {
+    const lock: RefreshLock = {
       acquire: (key, owner, ttlMs) => inner.acquire(key, owner, ttlMs),
       release: (key, owner) => inner.release(key, owner),
-      acquireAndFind: async (key, owner, ttlMs, id) => {
+    };
+    const acquireAndFind = inner.acquireAndFind?.bind(inner);
+    if (acquireAndFind) {
+      lock.acquireAndFind = async (key, owner, ttlMs, id) => {
         const ring = await this.keyRing();
         const { acquired, token } = await acquireAndFind(key, owner, ttlMs, id);
         return { acquired, token: token && this.#open(ring, token.toRecord()) };
-      },
-    };
+      };
+    }
+    return lock;
   }
 
   /** Whether plaintext records are read (see EncryptedStoreOptions.acceptPlaintext). */

@@ -38,6 +38,8 @@ export class RefreshLease {
   #renewing: Promise<boolean> | undefined;
   /** The stored token the last acquireAndFind read, and the held token it was read for (see takeRead). */
   #read: { for: OAuthToken; token: OAuthToken | null } | undefined;
+  /** Given back with the save, with no renewal on its way then: release() has nothing to send. */
+  #givenBack = false;
   /** True when someone else held the lease while we waited for it (see RefreshConflictError). */
   waited = false;
 
@@ -132,9 +134,21 @@ export class RefreshLease {
     return this.renew();
   }
 
+  /**
+   * The store gave the lease back together with the save (RefreshLock.saveAndRelease). Held no longer;
+   * release() then sends nothing, unless a renewal was on its way at that moment: it may land after
+   * the give-back and take the lease again, so release() waits for it and releases as usual.
+   */
+  givenBack(): void {
+    this.#stopHeartbeat();
+    this.#lost = true;
+    this.#givenBack = this.#renewing === undefined;
+  }
+
   /** Stops the heartbeat and gives the lease back (only ours: the lock checks the owner). */
   async release(): Promise<void> {
     this.#stopHeartbeat();
+    if (this.#givenBack) return;
     // A heartbeat renewal still on its way could reach the store after the release (another pooled
     // connection) and take the lease again for a whole ttl: let it land first. Not longer than a ttl:
     // a store that does not answer must not keep the caller from settling (the lease expires anyway).

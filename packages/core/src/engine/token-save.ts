@@ -41,7 +41,7 @@ export async function persistResponse(held: HeldToken, base: OAuthToken, respons
   if (newer) return found(newer);
   let saved: OAuthToken;
   try {
-    saved = await saveWithRetries(held.ctx, next);
+    saved = await saveWithRetries(held.ctx, next, lease);
   } catch (cause) {
     const code = isTokenStoreError(cause) ? cause.code : undefined;
     logger.error('new token obtained but NOT SAVED: kept in memory, the save will be retried', { ...describe(next), code });
@@ -93,12 +93,20 @@ export async function saveRefreshTokenOnly(held: HeldToken, base: OAuthToken, re
   }
 }
 
-/** `saveToken`, retried `saveRetries` times with backoff (a store failure is often brief). */
-async function saveWithRetries(ctx: EngineContext, token: OAuthToken): Promise<OAuthToken> {
+/**
+ * `saveToken`, retried `saveRetries` times with backoff (a store failure is often brief). With `lease`
+ * and a store that offers `saveAndRelease`, the save that ends a refresh gives the lease back in the
+ * same round trip (the release that follows then sends nothing).
+ */
+async function saveWithRetries(ctx: EngineContext, token: OAuthToken, lease?: RefreshLease): Promise<OAuthToken> {
   const { store, options, logger, random } = ctx;
+  const saveAndRelease = lease && store.lock?.saveAndRelease?.bind(store.lock);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await store.saveToken(token);
+      if (!saveAndRelease || !lease) return await store.saveToken(token);
+      const { token: saved, released } = await saveAndRelease(token, lease.key, lease.owner);
+      if (released) lease.givenBack();
+      return saved;
     } catch (error) {
       if (attempt >= options.saveRetries) throw error;
       logger.warn('saving the token failed; retrying', { code: isTokenStoreError(error) ? error.code : undefined, attempt: attempt + 1 });
