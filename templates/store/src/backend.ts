@@ -9,7 +9,11 @@ import { MemoryLock, RecordIndex, type LookupField, type RecordBackend, type Tok
  */
 export class __STORE_CLASS__Backend implements RecordBackend {
   readonly #records = new RecordIndex('__STORE_CLASS__');
-  /** In-process only. A store shared by processes needs a lease in the database (see the core README). */
+  /**
+   * In-process only. A store shared by processes needs a lease in the database (see the core README).
+   * A database lock may also offer `acquireAndFindRecord` and `replaceAndRelease` (optional: two
+   * operations in one round trip, which the refresh engine then uses; the conformance suite checks them).
+   */
   readonly lock = new MemoryLock();
 
   /** Every record whose `field` equals `value` byte-exactly (an indexed lookup). */
