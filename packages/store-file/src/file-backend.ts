@@ -6,6 +6,7 @@ import { insertAll } from './file-bulk.js';
 import { diagnoseFile } from './file-diagnose.js';
 import { FileLease } from './file-lease.js';
 import { toStoreError } from './file-errors.js';
+import { assertRegularFile } from './file-kind.js';
 import { currentIdentity, digestOf, identityOf, readSnapshot, sameIdentity, trustedByStat, type Snapshot } from './file-snapshot.js';
 import { ageOf, type HeldLock, LockFile, unlinkIfPresent } from './lock-file.js';
 import { resolveTarget } from './resolve-target.js';
@@ -178,6 +179,8 @@ export class FileBackend implements RecordBackend {
   async #locked<T>(operation: string, body: (context: LockedContext) => Promise<T>): Promise<T> {
     try {
       const target = await resolveTarget(this.#path);
+      // Before the lock: a target that is not a regular file gets no lock file or directory next to it.
+      assertRegularFile(target, statSync(target, { throwIfNoEntry: false }));
       return await this.#holdingLock(target, async (held) => {
         // A broken stale lock means a writer crashed: it may have left a temp file behind.
         if (held.brokeStale || !this.#swept.has(target)) {

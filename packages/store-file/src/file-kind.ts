@@ -1,11 +1,15 @@
 import type { Stats } from 'node:fs';
+import { TokenStoreError } from '@tokenstore/core/store-kit';
+
+/** The kind tests of a stat, plain or bigint. */
+type FileKindStats = Pick<Stats, 'isFile' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isDirectory'>;
 
 /**
  * What a path is when it is not a regular file, in words for a finding ("a FIFO (named pipe)"), or
  * undefined for a regular file. Why it matters: opening a FIFO for reading blocks until a writer
  * appears, and a device or socket is never a token file, so such a path must not be opened at all.
  */
-export function nonRegularKind(info: Stats): string | undefined {
+export function nonRegularKind(info: FileKindStats): string | undefined {
   if (info.isFile()) return undefined;
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isSocket()) return 'a socket';
@@ -13,4 +17,15 @@ export function nonRegularKind(info: Stats): string | undefined {
   if (info.isBlockDevice()) return 'a block device';
   if (info.isDirectory()) return 'a directory';
   return 'not a regular file';
+}
+
+/**
+ * INVALID_ARGUMENT when `info` (of the token file at `path`) is not a regular file: every operation
+ * fails at once instead of blocking on a FIFO, reading a device without end, or writing over either.
+ */
+export function assertRegularFile(path: string, info: FileKindStats | undefined): void {
+  const kind = info === undefined ? undefined : nonRegularKind(info);
+  if (kind !== undefined) {
+    throw new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${path} is ${kind}, not a regular file: FileStore keeps tokens only in a regular file (it was not opened)`);
+  }
 }

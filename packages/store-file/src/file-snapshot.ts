@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { statSync, type BigIntStats } from 'node:fs';
+import { constants, statSync, type BigIntStats } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { assertRegularFile } from './file-kind.js';
 import { parse } from './token-file.js';
 import { RecordIndex, TokenStoreError } from '@tokenstore/core/store-kit';
 
@@ -60,6 +61,7 @@ export function sameIdentity(a: FileIdentity | 'missing', b: FileIdentity | 'mis
 /** Cheap check (one stat): the identity of the file now, or 'missing'. */
 export function currentIdentity(path: string): FileIdentity | 'missing' {
   const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  assertRegularFile(path, info);
   return info === undefined ? 'missing' : identityOf(info);
 }
 
@@ -83,13 +85,15 @@ export async function readSnapshot(path: string, previous: Snapshot | null, opti
   const startedAt = Date.now();
   let handle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a path swapped for a FIFO since the last stat is not waited on (it is refused below).
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING();
     throw error;
   }
   try {
     const info = await handle.stat({ bigint: true });
+    assertRegularFile(path, info);
     const bytes = await handle.readFile();
     const identity = identityOf(info);
     const mtimeMs = Number(info.mtimeNs / 1_000_000n);
