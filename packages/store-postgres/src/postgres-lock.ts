@@ -45,9 +45,18 @@ export class PostgresLeaseLock implements RecordLock {
     // newest committed version instead (READ COMMITTED re-fetches a row updated since the snapshot),
     // and a save still running holds the row until it commits. A row inserted since the snapshot is
     // not seen at all: see acquireAndFindRecord.
+    //
+    // The token row is locked before the lease row, as in saveAndRelease (UPDATE the token, then
+    // DELETE the lease): the upsert's input reads the token CTE, so the order does not depend on the
+    // plan. Taken in opposite orders the two could deadlock, and PostgreSQL would abort one of them.
     this.#findSql = `SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $1`;
-    this.#acquireAndFindSql = `WITH lease AS (${this.#acquireSql}),
-      token AS (SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $4 FOR SHARE)
+    this.#acquireAndFindSql = `WITH token AS (SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $4 FOR SHARE),
+      lease AS (INSERT INTO ${leases} AS lease ("key_hash", "owner", "expires_at")
+        SELECT $1::bytea, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond'
+        FROM (SELECT count(*) FROM token) AS after_the_token_row
+        ON CONFLICT ("key_hash") DO UPDATE SET "owner" = EXCLUDED."owner", "expires_at" = EXCLUDED."expires_at"
+        WHERE lease."owner" = EXCLUDED."owner" OR lease."expires_at" <= clock_timestamp()
+        RETURNING 1)
       SELECT (SELECT count(*) FROM lease)::int AS "lease_taken", token.* FROM (VALUES (1)) AS one LEFT JOIN token ON true`;
     this.#releaseSql = `DELETE FROM ${leases} WHERE "key_hash" = $1 AND "owner" = $2`;
     // The save and the release commit together; the release only if the UPDATE replaced the row (a
