@@ -56,7 +56,7 @@ Exit code 4 when rotate could not re-encrypt some records (their ids and codes a
       (bar ?? progress(io, 'rotate', result.total)).finish(result.done);
       io.out(`rotated: ${result.reencrypted} re-encrypted, ${result.total} records, ${result.failed.length} failed\n`);
       if (result.failed.length > 0) {
-        for (const failure of result.failed) io.err(`rotate: ${terminalText(failure.id)}: ${failure.code}\n`);
+        for (const failure of result.failed) io.err(`rotate: ${failure.id === null ? '(a record without an id)' : terminalText(failure.id)}: ${failure.code}\n`);
         throw new TokenStoreError(CliErrorCode.CHECK_FAILED, `keys rotate: ${result.failed.length} records were not re-encrypted; run it again`);
       }
       return ExitCode.OK;
