@@ -1,4 +1,5 @@
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { TokenStoreError } from '@tokenstore/core/store-kit';
 
 /** The kind tests of a stat, plain or bigint. */
@@ -27,5 +28,22 @@ export function assertRegularFile(path: string, info: FileKindStats | undefined)
   const kind = info === undefined ? undefined : nonRegularKind(info);
   if (kind !== undefined) {
     throw new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${path} is ${kind}, not a regular file: FileStore keeps tokens only in a regular file (it was not opened)`);
+  }
+}
+
+/**
+ * `path` opened for reading in a way that cannot block (O_NONBLOCK: a FIFO would otherwise hold the
+ * open until a writer appears), after checking on the descriptor that it is a regular file: else
+ * INVALID_ARGUMENT (the handle closed). `what` names the file in the message. ENOENT is thrown as is.
+ */
+export async function openRegularFile(path: string, what: string): Promise<FileHandle> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const kind = nonRegularKind(await handle.stat());
+    if (kind !== undefined) throw new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${path} (${what}) is ${kind}, not a regular file`);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
   }
 }

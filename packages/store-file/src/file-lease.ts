@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { RefreshLock } from '@tokenstore/core';
+import { isTokenStoreError, type RefreshLock } from '@tokenstore/core';
+import { openRegularFile } from './file-kind.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { unlinkIfPresent } from './lock-file.js';
 
@@ -63,9 +63,16 @@ function leaseName(key: string): string {
 async function readLease(file: string): Promise<Lease | null> {
   let raw: string;
   try {
-    raw = await readFile(file, 'utf8');
+    const handle = await openRegularFile(file, 'lease file');
+    try {
+      raw = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    // Not a regular file (a FIFO would have blocked the read): no lease; the acquire renames one over it.
+    if (isTokenStoreError(error, 'INVALID_ARGUMENT')) return null;
     throw error;
   }
   try {

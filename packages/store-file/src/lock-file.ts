@@ -1,6 +1,7 @@
 import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { TokenStoreError } from '@tokenstore/core';
 import { FILE_MODE, tempPath } from './atomic-write.js';
+import { openRegularFile } from './file-kind.js';
 import { heldHere, isStale, newHolder, parseHolder, type Seen } from './lock-holder.js';
 
 export interface LockFileOptions {
@@ -203,7 +204,8 @@ async function createOwned(path: string): Promise<{ handle: FileHandle; nonce: s
 
 async function readHolder(path: string): Promise<Seen | 'gone'> {
   try {
-    const handle = await open(path, 'r');
+    // Never a blocking open: a FIFO planted at the lock's path fails the operation (INVALID_ARGUMENT).
+    const handle = await openRegularFile(path, 'lock file');
     try {
       const [info, raw] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
       return { holder: parseHolder(raw), raw, ino: info.ino, mtimeMs: info.mtimeMs };

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { OAuthToken } from '@tokenstore/core';
@@ -58,6 +59,33 @@ describe('FileStore on a path that is not a regular file', () => {
       await expect(within(() => store.findToken(token()))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(within(() => store.saveToken(token()))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       expect(existsSync(`${directory}.lock`)).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a FIFO where the lock file goes: a save fails at once instead of waiting on it for ever', async () => {
+    const file = join(dir, 'locked-by-a-fifo.json');
+    execFileSync('mkfifo', [`${file}.lock`]);
+    const store = new FileStore({ path: file });
+    try {
+      await expect(within(() => store.saveToken(token()), `${file}.lock`)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/FIFO/) });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a FIFO where a lease file goes: the lease is taken at once (the FIFO counts as no lease and is replaced)', async () => {
+    const file = join(dir, 'leased.json');
+    const store = new FileStore({ path: file });
+    try {
+      await store.saveToken(token()); // the token file and its directories exist
+      const key = 'tokenstore:refresh:some-key';
+      const leaseFile = join(`${file}.leases`, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
+      mkdirSync(`${file}.leases`, { recursive: true });
+      execFileSync('mkfifo', [leaseFile]);
+      expect(await within(() => store.lock!.acquire(key, 'owner-a', 60_000), leaseFile)).toBe(true);
+      expect(await within(() => store.lock!.acquire(key, 'owner-b', 60_000), leaseFile)).toBe(false);
     } finally {
       await store.close();
     }
