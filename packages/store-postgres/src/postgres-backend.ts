@@ -4,7 +4,7 @@ import { runMigrations, type MigrationResult } from './migrations.js';
 import { insertRowsInOneStatement } from './postgres-bulk.js';
 import { diagnosePostgres } from './postgres-diagnose.js';
 import { PostgresLeaseLock } from './postgres-lock.js';
-import { isUniquenessViolation, sanitizeDriverError, toStoreError } from './postgres-errors.js';
+import { toStoreError, userNameConflictOr } from './postgres-errors.js';
 import { isStorableRecord, recordFromRow, rowValues } from './rows.js';
 import { COLUMN_LIST, column, type SchemaNames } from './schema.js';
 
@@ -58,7 +58,7 @@ export class PostgresBackend implements RecordBackend {
       list: select,
       clear: `DELETE FROM ${t}`,
     };
-    this.lock = new PostgresLeaseLock((text, values) => this.query(text, values), names, this.#sql.replaceIfSelectable);
+    this.lock = new PostgresLeaseLock((text, values) => this.query(text, values), names, { findById: this.#sql.findBy.id, replaceIfSelectable: this.#sql.replaceIfSelectable });
   }
 
   /** Runs pending migrations now (PostgresStore.migrate(), through the kit). */
@@ -100,10 +100,7 @@ export class PostgresBackend implements RecordBackend {
       const result = await this.query(this.#sql.replaceIfUser, [...rowValues({ ...record, id }), expectedUserName]);
       return (result.rowCount ?? 0) > 0;
     } catch (error) {
-      if (isUniquenessViolation(error)) {
-        throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
-      }
-      throw error;
+      throw userNameConflictOr(error);
     }
   }
 
@@ -114,10 +111,7 @@ export class PostgresBackend implements RecordBackend {
       const result = await this.query(this.#sql.replaceIfSelectable, rowValues(record));
       return (result.rowCount ?? 0) > 0;
     } catch (error) {
-      if (isUniquenessViolation(error)) {
-        throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
-      }
-      throw error;
+      throw userNameConflictOr(error);
     }
   }
 

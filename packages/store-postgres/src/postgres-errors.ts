@@ -1,4 +1,4 @@
-import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, type TokenStoreError } from '@tokenstore/core/store-kit';
+import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /**
  * What PostgresStore keeps of a pg error as `cause`: a copy that cannot carry a token value.
@@ -99,6 +99,15 @@ export function isUniquenessViolation(error: unknown): boolean {
 }
 
 /** PostgreSQL failed this statement to break a deadlock (40P01); it changed nothing. */
+/**
+ * A replace's error as the kit expects it: a uniqueness violation (the user name is bound to another
+ * record) becomes STORE_CONFLICT, with a value-free cause; anything else is returned as it is.
+ */
+export function userNameConflictOr(error: unknown): unknown {
+  if (!isUniquenessViolation(error)) return error;
+  return new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
+}
+
 export function isDeadlock(error: unknown): boolean {
   return field(error, 'code') === '40P01';
 }

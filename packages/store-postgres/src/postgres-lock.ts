@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { leaseTtl, RECORD_FIELDS, TokenStoreError, type RecordLock, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { QueryResult } from 'pg';
-import { isUniquenessViolation, sanitizeDriverError } from './postgres-errors.js';
+import { userNameConflictOr } from './postgres-errors.js';
 import { isStorableRecord, recordFromRow, rowValues } from './rows.js';
 import { COLUMN_LIST, type SchemaNames } from './schema.js';
 
@@ -30,8 +30,11 @@ export class PostgresLeaseLock implements RecordLock {
   readonly #releaseSql: string;
   readonly #replaceAndReleaseSql: string;
 
-  /** `replaceIfSelectableSql`: the backend's fast-path UPDATE, its parameters the record's fields in RECORD_FIELDS order. */
-  constructor(query: Query, names: SchemaNames, replaceIfSelectableSql: string) {
+  /**
+   * `tokenSql`: the backend's statements this lock builds on: the read by id (`$1`) and the fast-path
+   * UPDATE (its parameters the record's fields in RECORD_FIELDS order).
+   */
+  constructor(query: Query, names: SchemaNames, tokenSql: { findById: string; replaceIfSelectable: string }) {
     this.#query = query;
     const leases = names.qualifiedLeaseTable;
     this.#acquireSql = `INSERT INTO ${leases} AS lease ("key_hash", "owner", "expires_at")
@@ -49,7 +52,7 @@ export class PostgresLeaseLock implements RecordLock {
     // The token row is locked before the lease row, as in saveAndRelease (UPDATE the token, then
     // DELETE the lease): the upsert's input reads the token CTE, so the order does not depend on the
     // plan. Taken in opposite orders the two could deadlock, and PostgreSQL would abort one of them.
-    this.#findSql = `SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $1`;
+    this.#findSql = tokenSql.findById;
     this.#acquireAndFindSql = `WITH token AS (SELECT ${COLUMN_LIST} FROM ${names.qualifiedTable} WHERE "id" = $4 FOR SHARE),
       lease AS (INSERT INTO ${leases} AS lease ("key_hash", "owner", "expires_at")
         SELECT $1::bytea, $2::text, clock_timestamp() + $3::double precision * interval '1 millisecond'
@@ -62,7 +65,7 @@ export class PostgresLeaseLock implements RecordLock {
     // The save and the release commit together; the release only if the UPDATE replaced the row (a
     // save that found nothing to replace leaves the lease held, and the kit saves the ordinary way).
     const n = RECORD_FIELDS.length;
-    this.#replaceAndReleaseSql = `WITH saved AS (${replaceIfSelectableSql} RETURNING 1),
+    this.#replaceAndReleaseSql = `WITH saved AS (${tokenSql.replaceIfSelectable} RETURNING 1),
       released AS (DELETE FROM ${leases} WHERE "key_hash" = $${n + 1} AND "owner" = $${n + 2} AND EXISTS (SELECT 1 FROM saved))
       SELECT count(*)::int AS "saved" FROM saved`;
   }
@@ -97,10 +100,7 @@ export class PostgresLeaseLock implements RecordLock {
       const result = await this.#query(this.#replaceAndReleaseSql, [...rowValues(record), keyHash(key), owner]);
       return (result.rows[0] as { saved: number }).saved === 1;
     } catch (error) {
-      if (isUniquenessViolation(error)) {
-        throw new TokenStoreError('STORE_CONFLICT', 'PostgresStore: the user name is bound to another record', { cause: sanitizeDriverError(error) });
-      }
-      throw error;
+      throw userNameConflictOr(error);
     }
   }
 
