@@ -2,7 +2,7 @@ import { leaseTtl, RECORD_FIELDS, type RecordLock, type TokenRecord } from '@tok
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { retriedOnDeadlock } from './mysql-errors.js';
 import { recordFromRow } from './rows.js';
-import { column, quote, sha256, type SchemaNames } from './schema.js';
+import { column, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
 
 /**
  * The server's clock in epoch milliseconds, independent of the session time zone: UNIX_TIMESTAMP()
@@ -24,7 +24,7 @@ const NOW_MS = '(UNIX_TIMESTAMP() * 1000 + MICROSECOND(NOW(6)) DIV 1000)';
  * on the row's values, so the result is the same whether the server applies them left to right (the
  * default) or simultaneously (MariaDB's SIMULTANEOUS_ASSIGNMENT mode). The affected-rows count cannot
  * tell "took it" from "found it held" under every client flag (with CLIENT_FOUND_ROWS, mysql2's
- * default, an insert and an unchanged row both count 1), so the row is then read back (see #tryAcquire).
+ * default, an insert and an unchanged row both count 1), so the row is then read back (see #upsertThenRead).
  * `acquireAndFindRecord` reads the token's row in that same read.
  */
 export class MySQLLeaseLock implements RecordLock {
@@ -50,40 +50,41 @@ export class MySQLLeaseLock implements RecordLock {
     const tokenColumns = RECORD_FIELDS.map((field) => `t.${quote(column(field))}`).join(', ');
     this.#holderAndTokenSql = `SELECT l.\`owner_hash\` = ? AS lease_held, ${tokenColumns} FROM (SELECT 1) AS one
       LEFT JOIN ${leases} AS l ON l.\`key_hash\` = ?
-      LEFT JOIN ${names.qualifiedTable} AS t ON t.${quote(`${column('id')}_sha256`)} = ?`;
+      LEFT JOIN ${names.qualifiedTable} AS t ON t.${quote(lookupKey('id').hashColumn)} = ?`;
     this.#releaseSql = `DELETE FROM ${leases} WHERE \`key_hash\` = ? AND \`owner_hash\` = ?`;
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#upsertThenRead(key, owner, ttlMs, async (keyHash, ownerHash) => {
+      const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderSql, [ownerHash, keyHash]);
+      return Number(rows[0]?.held) === 1;
+    });
+  }
+
+  /** `acquire`, with the token's row read in the same read of the holder. */
+  async acquireAndFindRecord(key: string, owner: string, ttlMs: number, id: string): Promise<{ acquired: boolean; record: TokenRecord | undefined }> {
+    return this.#upsertThenRead(key, owner, ttlMs, async (keyHash, ownerHash) => {
+      const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderAndTokenSql, [ownerHash, keyHash, sha256(id)]);
+      const row = rows[0] as Record<string, unknown>;
+      return { acquired: Number(row.lease_held) === 1, record: row[column('id')] === null ? undefined : recordFromRow(row) };
+    });
+  }
+
+  /**
+   * The upsert, then `read` of the holder, each on its own (autocommit, any pooled connection): the
+   * read says "ours" only if our upsert (or an earlier grant to this owner) set the row, and a lease
+   * that expired and was taken between the two statements reads as someone else's (false, which is
+   * what it is by then). A transaction around them cost two more round trips per lease. Deadlock
+   * victims change nothing; trying again a few times is enough to get a real answer.
+   */
+  async #upsertThenRead<T>(key: string, owner: string, ttlMs: number, read: (keyHash: Buffer, ownerHash: Buffer) => Promise<T>): Promise<T> {
     const keyHash = sha256(key);
     const ownerHash = sha256(owner);
     // Core's one ttl rule: finite, > 0, whole ms, clamped to 1e12 ms (about 31 years).
     const ttl = leaseTtl(ttlMs);
-    // Deadlock victims change nothing; trying again a few times is enough to get a real answer.
-    return retriedOnDeadlock(() => this.#tryAcquire(keyHash, ownerHash, ttl));
-  }
-
-  /**
-   * The upsert, then a read of the holder, each on its own (autocommit, any pooled connection): the
-   * read says "ours" only if our upsert (or an earlier grant to this owner) set the row, and a lease
-   * that expired and was taken between the two statements reads as someone else's (false, which is
-   * what it is by then). A transaction around them cost two more round trips per lease.
-   */
-  async #tryAcquire(keyHash: Buffer, ownerHash: Buffer, ttl: number): Promise<boolean> {
-    await this.#pool.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
-    const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderSql, [ownerHash, keyHash]);
-    return Number(rows[0]?.held) === 1;
-  }
-
-  async acquireAndFindRecord(key: string, owner: string, ttlMs: number, id: string): Promise<{ acquired: boolean; record: TokenRecord | undefined }> {
-    const keyHash = sha256(key);
-    const ownerHash = sha256(owner);
-    const ttl = leaseTtl(ttlMs);
     return retriedOnDeadlock(async () => {
       await this.#pool.execute(this.#acquireSql, [keyHash, ownerHash, ttl]);
-      const [rows] = await this.#pool.execute<RowDataPacket[]>(this.#holderAndTokenSql, [ownerHash, keyHash, sha256(id)]);
-      const row = rows[0] as Record<string, unknown>;
-      return { acquired: Number(row.lease_held) === 1, record: row[column('id')] === null ? undefined : recordFromRow(row) };
+      return read(keyHash, ownerHash);
     });
   }
 
