@@ -21,26 +21,26 @@ export function nonRegularKind(info: FileKindStats): string | undefined {
 }
 
 /**
- * INVALID_ARGUMENT when `info` (of the token file at `path`) is not a regular file: every operation
- * fails at once instead of blocking on a FIFO, reading a device without end, or writing over either.
+ * INVALID_ARGUMENT when `info` (of the file at `path`, `what` it is to the store) is not a regular
+ * file: every operation fails at once instead of blocking on a FIFO, reading a device without end, or
+ * writing over either.
  */
-export function assertRegularFile(path: string, info: FileKindStats | undefined): void {
+export function assertRegularFile(path: string, info: FileKindStats | undefined, what = 'token file'): void {
   const kind = info === undefined ? undefined : nonRegularKind(info);
   if (kind !== undefined) {
-    throw new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${path} is ${kind}, not a regular file: FileStore keeps tokens only in a regular file (it was not opened)`);
+    throw new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${path} (${what}) is ${kind}, not a regular file: FileStore keeps its files only in regular files`);
   }
 }
 
 /**
  * `path` opened for reading in a way that cannot block (O_NONBLOCK: a FIFO would otherwise hold the
- * open until a writer appears), after checking on the descriptor that it is a regular file: else
- * INVALID_ARGUMENT (the handle closed). `what` names the file in the message. ENOENT is thrown as is.
+ * open until a writer appears), after checking on the descriptor that it is a regular file (see
+ * assertRegularFile; the handle is closed then). ENOENT is thrown as is.
  */
-export async function openRegularFile(path: string, what: string): Promise<FileHandle> {
+export async function openRegularFile(path: string, what = 'token file'): Promise<FileHandle> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const kind = nonRegularKind(await handle.stat());
-    if (kind !== undefined) throw new TokenStoreError('INVALID_ARGUMENT', `FileStore: ${path} (${what}) is ${kind}, not a regular file`);
+    assertRegularFile(path, await handle.stat(), what);
     return handle;
   } catch (error) {
     await handle.close();

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { constants, statSync, type BigIntStats } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { assertRegularFile } from './file-kind.js';
+import { statSync, type BigIntStats } from 'node:fs';
+import { assertRegularFile, openRegularFile } from './file-kind.js';
 import { parse } from './token-file.js';
 import { RecordIndex, TokenStoreError } from '@tokenstore/core/store-kit';
 
@@ -85,15 +84,14 @@ export async function readSnapshot(path: string, previous: Snapshot | null, opti
   const startedAt = Date.now();
   let handle;
   try {
-    // O_NONBLOCK: a path swapped for a FIFO since the last stat is not waited on (it is refused below).
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // Never a blocking open: a path swapped for a FIFO since the last stat is refused, not waited on.
+    handle = await openRegularFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return MISSING();
     throw error;
   }
   try {
     const info = await handle.stat({ bigint: true });
-    assertRegularFile(path, info);
     const bytes = await handle.readFile();
     const identity = identityOf(info);
     const mtimeMs = Number(info.mtimeNs / 1_000_000n);
