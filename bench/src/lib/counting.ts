@@ -37,7 +37,7 @@ export function countingStore(inner: TokenStore, options: { withLock?: boolean }
             acquireAndFind: (key: string, owner: string, ttl: number, id: string) => {
               calls.lockAcquire++;
               calls.findTokenById++;
-              return (innerLock.acquireAndFind as NonNullable<RefreshLock['acquireAndFind']>)(key, owner, ttl, id);
+              return innerLock.acquireAndFind!(key, owner, ttl, id); // as a method: a lock class keeps its `this`
             },
           }),
         }

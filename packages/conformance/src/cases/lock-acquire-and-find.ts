@@ -5,7 +5,7 @@ import type { CaseContext, ConformanceCase } from '../conformance-case.js';
 import { LONG_TTL, key, lockOf, owner, peerLock } from './lock-helpers.js';
 
 /** The optional `acquireAndFind`: `acquire` and `findTokenById` in one round trip (the engine's read after every acquire). */
-type AcquireAndFind = Required<Pick<RefreshLock, 'acquireAndFind'>>['acquireAndFind'];
+type AcquireAndFind = NonNullable<RefreshLock['acquireAndFind']>;
 const acquireAndFindOf = (lock: RefreshLock): AcquireAndFind => (lock.acquireAndFind as AcquireAndFind).bind(lock);
 
 /** The answer's token as a record (null stays null), checked against findTokenById's answer on the same store. */
