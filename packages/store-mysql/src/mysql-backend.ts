@@ -1,18 +1,17 @@
-import { RECORD_FIELDS, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import type { LookupField, RecordBackend, StoreDiagnostics, TokenRecord } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS } from '@tokenstore/core/store-kit';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { fastPathUpdate, fastPathValues, UPDATE_FIELDS } from './fast-path.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { insertRowsInTransaction } from './mysql-bulk.js';
 import { diagnoseMysql } from './mysql-diagnose.js';
 import { MySQLLeaseLock } from './mysql-lock.js';
-import { isDeadlock, isDuplicateKey, retriedOnDeadlock, sanitizeDriverError, toStoreError } from './mysql-errors.js';
+import { conflictOr, retriedOnDeadlock, toStoreError } from './mysql-errors.js';
 import { recordFromRow, rowValues } from './rows.js';
 import { COLUMN_LIST, LOOKUP_KEYS, column, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
 
 /** Statement parameters as mysql2's `execute` takes them. */
 export type Params = (string | number | Buffer | null)[];
-
-/** `user_name = ?, ...`: every column but id (a replaced record keeps its id). */
-const UPDATE_FIELDS = RECORD_FIELDS.filter((field) => field !== 'id');
 
 /**
  * The RecordBackend of MySQLStore: one prepared statement per primitive (`execute`, so values travel
@@ -43,8 +42,7 @@ export class MySQLBackend implements RecordBackend {
     // (MariaDB's utf8mb4_bin is PAD SPACE). The parameter is sha256(user name), or NULL for "unbound".
     const userHash = quote(lookupKey('userName').hashColumn);
     const ownerIs = `${userHash} <=> ?`;
-    // The save fast path's owner check: no user yet, or this one (by hash, byte-exact, as above).
-    const selectable = `(${userHash} IS NULL OR ${userHash} = ?)`;
+    const fastPath = fastPathUpdate('t');
     const update = `UPDATE ${t} SET ${UPDATE_FIELDS.map((f) => `${quote(column(f))} = ?`).join(', ')} WHERE ${idHash} = ?`;
     this.#sql = {
       findBy,
@@ -57,13 +55,13 @@ export class MySQLBackend implements RecordBackend {
       replaceIfUser: `${update} AND ${ownerIs}`,
       // The save fast path (replaceIfSelectable): the record with this id if it has no user or this one,
       // checked and written under the row lock like replaceIfUser.
-      replaceIfSelectable: `${update} AND ${selectable}`,
+      replaceIfSelectable: `UPDATE ${t} AS t SET ${fastPath.set} WHERE ${fastPath.where}`,
       existsWithUser: `SELECT 1 FROM ${t} WHERE ${idHash} = ? AND ${ownerIs}`,
       delete: `DELETE FROM ${t} WHERE ${idHash} = ?`,
       list: select,
       clear: `DELETE FROM ${t}`,
     };
-    this.lock = new MySQLLeaseLock(pool, names);
+    this.lock = new MySQLLeaseLock(pool, names, fastPath);
   }
 
   /** Runs pending migrations now (MySQLStore.migrate(), through the kit). */
@@ -92,10 +90,7 @@ export class MySQLBackend implements RecordBackend {
     } catch (error) {
       // InnoDB can pick one of several concurrent inserts of one key as a deadlock victim; like a
       // duplicate, it means another writer got there first: re-read and retry (core does).
-      if (isDuplicateKey(error) || isDeadlock(error)) {
-        throw new TokenStoreError('STORE_CONFLICT', 'MySQLStore: the id or user name is bound to another record', { cause: sanitizeDriverError(error) });
-      }
-      throw error;
+      throw conflictOr(error, 'the id or user name is bound to another record');
     }
   }
 
@@ -120,13 +115,10 @@ export class MySQLBackend implements RecordBackend {
   }
 
   async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
-    const values = rowValues(record);
-    const assignments = UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null);
-    const where: Params = [sha256(record.id as string), sha256(record.userName as string)];
     // Without the FOUND_ROWS client flag (see replace) an UPDATE that changes nothing reports 0 rows;
     // false is still right then: the kit's ordinary path finds the record and replace confirms it. No
     // existence query here, so a save for a new id pays one statement, not two, before that path.
-    return (await this.#write(this.#sql.replaceIfSelectable, [...assignments, ...where])).affectedRows > 0;
+    return (await this.#write(this.#sql.replaceIfSelectable, fastPathValues(record))).affectedRows > 0;
   }
 
   async insertMany(records: readonly TokenRecord[]): Promise<void> {
@@ -152,6 +144,7 @@ export class MySQLBackend implements RecordBackend {
   }
 
   async close(): Promise<void> {
+    await this.lock.close();
     // The app's own pool is the app's to end.
     if (this.#ownsPool) await this.#pool.end();
   }

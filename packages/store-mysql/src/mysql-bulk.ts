@@ -1,6 +1,6 @@
-import { RECORD_FIELDS, type TokenRecord, TokenStoreError } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { Pool } from 'mysql2/promise';
-import { isDeadlock, isDuplicateKey, sanitizeDriverError } from './mysql-errors.js';
+import { conflictOr } from './mysql-errors.js';
 import { rowValues } from './rows.js';
 import { COLUMN_LIST, type SchemaNames } from './schema.js';
 
@@ -27,10 +27,7 @@ export async function insertRowsInTransaction(pool: Pool, names: SchemaNames, re
       await connection.commit();
     } catch (error) {
       await connection.rollback().catch(() => undefined);
-      if (isDuplicateKey(error) || isDeadlock(error)) {
-        throw new TokenStoreError('STORE_CONFLICT', 'MySQLStore: an id or user name of the batch is already taken', { cause: sanitizeDriverError(error) });
-      }
-      throw error;
+      throw conflictOr(error, 'an id or user name of the batch is already taken');
     }
   } finally {
     connection.release();

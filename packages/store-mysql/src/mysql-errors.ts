@@ -1,4 +1,4 @@
-import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, type TokenStoreError } from '@tokenstore/core/store-kit';
+import { UNREACHABLE_SOCKET_CODES, driverStoreError, type DriverErrorRules, TokenStoreError } from '@tokenstore/core/store-kit';
 
 /**
  * What MySQLStore keeps of a mysql2 error as `cause`: a copy that cannot carry a token value.
@@ -107,6 +107,16 @@ export function isDuplicateKey(error: unknown): boolean {
 /** InnoDB chose this statement as a deadlock victim; it changed nothing. */
 export function isDeadlock(error: unknown): boolean {
   return field<string>(error, 'code', 'string') === 'ER_LOCK_DEADLOCK';
+}
+
+/**
+ * A write that lost to another writer: a unique key rejected it, or InnoDB chose it as the victim of a
+ * deadlock among concurrent writers of one key. Either way it changed nothing, and the kit re-reads and
+ * retries: STORE_CONFLICT. `what` says which write. Any other error is returned as it is.
+ */
+export function conflictOr(error: unknown, what: string): unknown {
+  if (!isDuplicateKey(error) && !isDeadlock(error)) return error;
+  return new TokenStoreError('STORE_CONFLICT', `MySQLStore: ${what}`, { cause: sanitizeDriverError(error) });
 }
 
 /** How many times a statement is run while InnoDB keeps choosing it as a deadlock victim. */

@@ -1,6 +1,8 @@
 import { leaseTtl, RECORD_FIELDS, type RecordLock, type TokenRecord } from '@tokenstore/core/store-kit';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { retriedOnDeadlock } from './mysql-errors.js';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { fastPathValues } from './fast-path.js';
+import { conflictOr, retriedOnDeadlock } from './mysql-errors.js';
+import { ReleasedLeases } from './released-leases.js';
 import { recordFromRow } from './rows.js';
 import { column, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
 
@@ -26,6 +28,10 @@ const NOW_MS = '(UNIX_TIMESTAMP() * 1000 + MICROSECOND(NOW(6)) DIV 1000)';
  * tell "took it" from "found it held" under every client flag (with CLIENT_FOUND_ROWS, mysql2's
  * default, an insert and an unchanged row both count 1), so the row is then read back (see #upsertThenRead).
  * `acquireAndFindRecord` reads the token's row in that same read.
+ *
+ * `replaceAndRelease` is the backend's fast-path UPDATE with the lease row joined in and marked
+ * released (`expires_at = 0`) in the same statement; the marked rows are deleted in batches
+ * (ReleasedLeases).
  */
 export class MySQLLeaseLock implements RecordLock {
   readonly #pool: Pool;
@@ -33,8 +39,11 @@ export class MySQLLeaseLock implements RecordLock {
   readonly #holderSql: string;
   readonly #holderAndTokenSql: string;
   readonly #releaseSql: string;
+  readonly #replaceAndReleaseSql: string;
+  readonly #released: ReleasedLeases;
 
-  constructor(pool: Pool, names: SchemaNames) {
+  /** `fastPath`: the backend's save fast path on the token table aliased `t` (see fastPathUpdate). */
+  constructor(pool: Pool, names: SchemaNames, fastPath: { set: string; where: string }) {
     this.#pool = pool;
     const leases = names.qualifiedLeaseTable;
     const free = `(\`owner_hash\` = VALUES(\`owner_hash\`) OR \`expires_at\` <= ${NOW_MS})`;
@@ -52,6 +61,14 @@ export class MySQLLeaseLock implements RecordLock {
       LEFT JOIN ${leases} AS l ON l.\`key_hash\` = ?
       LEFT JOIN ${names.qualifiedTable} AS t ON t.${quote(lookupKey('id').hashColumn)} = ?`;
     this.#releaseSql = `DELETE FROM ${leases} WHERE \`key_hash\` = ? AND \`owner_hash\` = ?`;
+    // The lease row is LEFT JOINed from the token's: no lease of this owner's (it expired and another
+    // took it, say) still saves, and marks nothing; no token row selected updates nothing at all, the
+    // lease included. Each statement locks at most one token row and one lease row, and nothing else
+    // holds both, so no cycle of waits can form through it.
+    this.#replaceAndReleaseSql = `UPDATE ${names.qualifiedTable} AS t
+      LEFT JOIN ${leases} AS l ON l.\`key_hash\` = ? AND l.\`owner_hash\` = ?
+      SET ${fastPath.set}, l.\`expires_at\` = 0 WHERE ${fastPath.where}`;
+    this.#released = new ReleasedLeases(pool, leases);
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -90,5 +107,30 @@ export class MySQLLeaseLock implements RecordLock {
 
   async release(key: string, owner: string): Promise<void> {
     await this.#pool.execute(this.#releaseSql, [sha256(key), sha256(owner)]);
+  }
+
+  /**
+   * True when the token row was written; this owner then holds no lease on `key` (a lease it held is
+   * marked released, in the same statement). Counting affected rows is right under either client flag:
+   * with FOUND_ROWS (mysql2's default) the token row counts whenever it was selected; without it, an
+   * unchanged token row counts 0, and the answer is 0 (false) only if no lease was marked either, so
+   * the kit's ordinary save runs and the caller's release finds nothing to free.
+   */
+  async replaceAndRelease(record: TokenRecord, key: string, owner: string): Promise<boolean> {
+    const keyHash = sha256(key);
+    let result: ResultSetHeader;
+    try {
+      [result] = await this.#pool.execute<ResultSetHeader>(this.#replaceAndReleaseSql, [keyHash, sha256(owner), ...fastPathValues(record)]);
+    } catch (error) {
+      throw conflictOr(error, 'the id or user name is bound to another record');
+    }
+    if (result.affectedRows === 0) return false;
+    this.#released.add(keyHash);
+    return true;
+  }
+
+  /** Deletes the rows this lock marked released (the store is closing). */
+  async close(): Promise<void> {
+    await this.#released.flush();
   }
 }

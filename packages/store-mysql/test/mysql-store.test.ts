@@ -200,7 +200,7 @@ describe('saves with id and user name (the fast path)', () => {
       statements.length = 0;
       const updated = await store.saveToken(new OAuthToken({ id: own.id, userSignature: { name: 'alice' }, accessToken: 'a2' }));
       const adopted = await store.saveToken(new OAuthToken({ id: unbound.id, userSignature: { name: 'bob' }, accessToken: 'b1' }));
-      const where = 'WHERE `id_sha256` = ? AND (`user_name_sha256` IS NULL OR `user_name_sha256` = ?)';
+      const where = 'WHERE t.`id_sha256` = ? AND (t.`user_name_sha256` IS NULL OR t.`user_name_sha256` = ?)';
       expect(statements.map((s) => s.sql.slice(s.sql.indexOf('WHERE')))).toEqual([where, where]);
       expect((await store.findTokenById(own.id as string))?.toRecord()).toEqual(updated.toRecord());
       expect((await store.findTokenById(unbound.id as string))?.toRecord()).toEqual(adopted.toRecord());
