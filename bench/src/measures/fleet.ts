@@ -229,20 +229,22 @@ export async function runFleet(config: BenchConfig): Promise<MeasureResult> {
         const ratio: Summary = summarize(on.map((r, i) => r.refreshesPerSecond / (off[i] as BurstRun).refreshesPerSecond));
         const burstOk = [...warmups, ...runs].every((r) => r.tokenRequests === burstTokens && r.invalidGrant === 0 && Object.keys(r.errors).length === 0);
         await send(children, { type: 'teardown' }, 'done');
+        // The children have closed their stores: whatever a lock keeps while open is gone too.
+        const leasesClosed = opened.leaseCount ? await opened.leaseCount() : null;
         fleet = [...byUser(await opened.store.getTokens()), ...fleet.slice(n)];
 
         const waveMet = wave.tokenRequests === n && wave.invalidGrant === 0 && wave.authorizationCode === 0 && Object.keys(errors).length === 0;
         // Every refresh has finished and released by now (the children closed their instances): a lock
         // that cleans up after itself leaves nothing, or no more than its design bound.
-        const bound = opened.leaseBound?.entries ?? 0;
-        const leasesMet = wave.leasesLeft === null ? null : wave.leasesLeft <= bound && (leasesAfter ?? 0) <= bound;
-        data[adapter.kind] = { store: adapter.label, processes: f.processes, waveMs: f.waveMs, wave, throughput: { tokens: burstTokens, runs, ratio, leasesAfter } };
+        const bound = (opened.leaseBound?.entries ?? 0) * (opened.leaseBound?.perProcess ? f.processes : 1);
+        const leasesMet = wave.leasesLeft === null ? null : wave.leasesLeft <= bound && (leasesAfter ?? 0) <= bound && (leasesClosed ?? 0) <= bound;
+        data[adapter.kind] = { store: adapter.label, processes: f.processes, waveMs: f.waveMs, wave, throughput: { tokens: burstTokens, runs, ratio, leasesAfter, leasesClosed } };
         rows.push({
           measure: MEASURE,
           case: `wave: ${fmtNum(n)} tokens expiring over ${f.waveMs / 1000} s, ${f.processes} processes, ${adapter.label}`,
           subject: `${wave.tokenRequests} token requests, ${wave.invalidGrant} invalid_grant, errors: ${errText(errors)} (${wave.reauthorizations} re-authorizations) in ${fmtNum(wave.calls)} calls; getAccessToken() during the wave p50 ${fmtLatency(wave.p50Ms * 1e6)}, p99 ${fmtLatency(wave.p99Ms * 1e6)} (after it, each user once by one process: p50 ${fmtLatency(wave.sweep.p50Ms * 1e6)}, p99 ${fmtLatency(wave.sweep.p99Ms * 1e6)})`,
           baseline: `${n} expiries`,
-          result: `${wave.tokenRequests} / ${n} requests per expiry; lease ${adapter.kind === 'file' ? 'files' : adapter.kind === 'mongo' ? 'documents' : 'rows'} left: ${wave.leasesLeft ?? '-'} after the wave, ${leasesAfter ?? '-'} after the bursts${opened.leaseBound ? ` (bound: ${opened.leaseBound.entries}, ${opened.leaseBound.why})` : ''}`,
+          result: `${wave.tokenRequests} / ${n} requests per expiry; lease ${adapter.kind === 'file' ? 'files' : adapter.kind === 'mongo' ? 'documents' : 'rows'} left: ${wave.leasesLeft ?? '-'} after the wave, ${leasesAfter ?? '-'} after the bursts, ${leasesClosed ?? '-'} once the stores closed${opened.leaseBound ? ` (bound: ${bound}, ${opened.leaseBound.why})` : ''}`,
           target: `requests = expiries, 0 errors, 0 re-authorizations; ${bound === 0 ? '0 leases' : `<= ${bound} lease entries`} left once quiet`,
           met: waveMet && leasesMet !== false,
         });

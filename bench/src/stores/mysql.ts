@@ -108,6 +108,8 @@ export const mysqlAdapter: StoreAdapter = {
       bulkLoad: (from, to) => bulkInsert(pool, name, from, to),
       analyze: async () => void (await pool.query(`ANALYZE TABLE ${t}`)),
       leaseCount: async () => Number(((await pool.query(`SELECT COUNT(*) AS n FROM \`${name}_leases\``))[0] as { n: number }[])[0]?.n),
+      // saveAndRelease marks the lease row released; each store deletes its marked rows 64 at a time.
+      leaseBound: { entries: 64, perProcess: true, why: 'released rows each store deletes 64 at a time' },
       raw: {
         label: 'mysql2 pool.execute, same Pool',
         findByUser: async (user) => ((await pool.execute(findByUser, [sha256(user)]))[0] as unknown[])[0],

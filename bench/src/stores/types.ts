@@ -27,9 +27,11 @@ export interface OpenedStore {
   leaseCount?(): Promise<number>;
   /**
    * How many of those a quiet store may keep by design (default 0), and why: MongoStore keeps its
-   * lease slots' top generations (the fence; see its README). Any more means one per token.
+   * lease slots' top generations (the fence; see its README); MySQLStore up to 64 released rows per open
+   * store, deleted in batches (`perProcess`: the bound is that many for each process's store). Any more
+   * means one per token.
    */
-  leaseBound?: { entries: number; why: string };
+  leaseBound?: { entries: number; perProcess?: boolean; why: string };
   /** Drops everything this store created (tables, files). */
   drop(): Promise<void>;
   close(): Promise<void>;
