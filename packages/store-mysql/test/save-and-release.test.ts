@@ -91,6 +91,30 @@ describe('MySQLStore lock.saveAndRelease', () => {
     expect(await store.lock.acquire('k', 'next', 60_000)).toBe(false);
   });
 
+  it('on a pool without FOUND_ROWS (changed rows counted), an unchanged save still releases, or falls back', async () => {
+    const table = uniqueName('sar');
+    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, flags: ['-FOUND_ROWS'] });
+    const store = new MySQLStore({ pool, table });
+    try {
+      const saved = token('t1', 'r0');
+      await store.saveToken(saved);
+      // The token row does not change, the lease row does: the lease is released.
+      expect(await store.lock.acquire('k', 'holder', 60_000)).toBe(true);
+      expect((await store.lock.saveAndRelease?.(saved, 'k', 'holder'))?.released).toBe(true);
+      expect(await store.lock.acquire('k', 'next', 60_000)).toBe(true);
+      // Nothing changes at all (no lease of this owner's): the ordinary save confirms the record, and
+      // the caller is told to release (which finds nothing to free).
+      const again = await store.lock.saveAndRelease?.(saved, 'k', 'holder');
+      expect(again?.released).toBe(false);
+      expect(again?.token.refreshToken).toBe('r0');
+      expect(await store.lock.acquire('k', 'third', 60_000)).toBe(false);
+    } finally {
+      await store.close();
+      await pool.end();
+      await dropStoreTables(admin, table);
+    }
+  });
+
   it('released rows do not pile up: they are deleted in batches, and the rest on close', async () => {
     const table = uniqueName('sar');
     const store = new MySQLStore({ uri: MYSQL_URL, table });
