@@ -82,14 +82,17 @@ export class RecordTokenStore implements TokenStore {
           // Only where saveToken would take its fast path (id and user name given): its one statement,
           // with the release in it. Otherwise (or when it finds nothing to replace) the ordinary save,
           // and the caller releases as usual.
-          if (!isBlank(record.id) && !isBlank(record.userName)) {
+          let fast = !isBlank(record.id) && !isBlank(record.userName);
+          if (fast) {
             const replaced = await this.#run('lock.saveAndRelease', () => replaceAndRelease.call(lock, record, key, owner)).catch((error: unknown) => {
-              if (isTokenStoreError(error, 'STORE_CONFLICT')) return false; // the user owns another record: the ordinary path decides
+              if (isTokenStoreError(error, 'STORE_CONFLICT')) return null; // the user owns another record: saveToken's retries decide
               throw error;
             });
             if (replaced) return { token: OAuthToken.fromRecord(record), released: true };
+            // "Nothing to replace" was the fast path's answer: the ordinary save need not ask it again.
+            fast = replaced === null;
           }
-          return { token: await this.saveToken(token), released: false };
+          return { token: await this.#run('saveToken', () => this.#saveRecord(record, fast)), released: false };
         };
       }
     }
@@ -118,46 +121,51 @@ export class RecordTokenStore implements TokenStore {
     // Validated once, before anything is written, and the checked copy is what every path (the fast
     // path included) writes: a duck-typed token cannot get a malformed record into any store.
     const record = recordOfToken(token);
-    return this.#run('saveToken', async () => {
-      // Fast path (one round trip) for a save carrying both the record's id and a user name: the id
-      // comes first in the precedence, so the record it selects for this user is the match, and the
-      // backend replaces it with the owner check in the same statement. False (no such id, or bound to
-      // another user): the ordinary path below decides, exactly as without the fast path. Once it has
-      // said false it is not asked again: a retry is the ordinary path's re-read after a lost race.
-      let fast = this.#backend.replaceIfSelectable !== undefined && !isBlank(record.id) && !isBlank(record.userName);
-      for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
-        if (fast) {
-          try {
-            if (await this.#backend.replaceIfSelectable?.(record)) return OAuthToken.fromRecord(record);
-            fast = false;
-          } catch (error) {
-            // The user already owns another record: retried like a conflicting replace.
-            if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
-            continue;
-          }
-        }
-        const match = await findMatch(record, (field, value) => this.#backend.findBy(field, value));
-        const stored: TokenRecord = { ...record, id: match?.id ?? (record.id || generateTokenId()) };
-        // A save that names no user keeps the matched record's owner: otherwise a user-less save
-        // (e.g. by access token) would unbind user B's record and let user A adopt it next.
-        if (match !== null && stored.userName === null) stored.userName = match.userName;
+    return this.#run('saveToken', () => this.#saveRecord(record, true));
+  }
+
+  /**
+   * saveToken's work on a checked record. Fast path (one round trip) for a save carrying both the
+   * record's id and a user name: the id comes first in the precedence, so the record it selects for
+   * this user is the match, and the backend replaces it with the owner check in the same statement.
+   * False (no such id, or bound to another user): the ordinary path below decides, exactly as without
+   * the fast path. Once it has said false it is not asked again: a retry is the ordinary path's re-read
+   * after a lost race. `tryFast: false` when the caller already had that answer.
+   */
+  async #saveRecord(record: TokenRecord, tryFast: boolean): Promise<OAuthToken> {
+    let fast = tryFast && this.#backend.replaceIfSelectable !== undefined && !isBlank(record.id) && !isBlank(record.userName);
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+      if (fast) {
         try {
-          if (match === null) await this.#backend.insert(stored);
-          // Compare-and-swap on the owner: replace only while the record is still bound to the user we
-          // matched (null: still unbound). Otherwise another save adopted or rebound it in between
-          // (e.g. user B's save for the unbound record user A's save matched): re-read, and this save
-          // then matches by its own rules again (usually it inserts a record of its own).
-          else if (!(await this.#backend.replace(stored.id as string, stored, match.userName))) continue;
-          return OAuthToken.fromRecord(stored);
+          if (await this.#backend.replaceIfSelectable?.(record)) return OAuthToken.fromRecord(record);
+          fast = false;
         } catch (error) {
+          // The user already owns another record: retried like a conflicting replace.
           if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+          continue;
         }
       }
-      throw new TokenStoreError(
-        'STORE_CONFLICT',
-        `${this.#name}: saveToken conflicts with another record (same id or user name bound elsewhere)`,
-      );
-    });
+      const match = await findMatch(record, (field, value) => this.#backend.findBy(field, value));
+      const stored: TokenRecord = { ...record, id: match?.id ?? (record.id || generateTokenId()) };
+      // A save that names no user keeps the matched record's owner: otherwise a user-less save
+      // (e.g. by access token) would unbind user B's record and let user A adopt it next.
+      if (match !== null && stored.userName === null) stored.userName = match.userName;
+      try {
+        if (match === null) await this.#backend.insert(stored);
+        // Compare-and-swap on the owner: replace only while the record is still bound to the user we
+        // matched (null: still unbound). Otherwise another save adopted or rebound it in between
+        // (e.g. user B's save for the unbound record user A's save matched): re-read, and this save
+        // then matches by its own rules again (usually it inserts a record of its own).
+        else if (!(await this.#backend.replace(stored.id as string, stored, match.userName))) continue;
+        return OAuthToken.fromRecord(stored);
+      } catch (error) {
+        if (!isTokenStoreError(error, 'STORE_CONFLICT')) throw error;
+      }
+    }
+    throw new TokenStoreError(
+      'STORE_CONFLICT',
+      `${this.#name}: saveToken conflicts with another record (same id or user name bound elsewhere)`,
+    );
   }
 
   async deleteToken(id: string): Promise<void> {

@@ -25,7 +25,7 @@ class FastBackend extends MapBackend {
       replaceAndRelease: async (record: TokenRecord, key: string, owner: string) => {
         this.calls.push('replaceAndRelease');
         if (this.conflict) throw new TokenStoreError('STORE_CONFLICT', 'the user name is bound to another record');
-        if (!(await this.replaceIfSelectable(record))) return false;
+        if (!this.#replaceIfSelectable(record)) return false;
         await this.memory.release(key, owner);
         return true;
       },
@@ -44,6 +44,11 @@ class FastBackend extends MapBackend {
   }
 
   async replaceIfSelectable(record: TokenRecord): Promise<boolean> {
+    this.calls.push('replaceIfSelectable');
+    return this.#replaceIfSelectable(record);
+  }
+
+  #replaceIfSelectable(record: TokenRecord): boolean {
     const current = this.records.get(record.id as string);
     if (!current || (current.userName !== null && current.userName !== record.userName)) return false;
     this.records.set(record.id as string, { ...record });
@@ -74,8 +79,11 @@ describe('RecordTokenStore lock.saveAndRelease', () => {
     const noUser = await store.lock!.saveAndRelease!(token({ id: 't2', refreshToken: 'r-t2' }), 'k', 'holder');
     expect(noUser.released).toBe(false);
     expect(backend.calls).not.toContain('replaceAndRelease');
+    backend.calls.length = 0;
     const unknownId = await store.lock!.saveAndRelease!(token({ id: 't3', userName: 'bob', refreshToken: 'r-t3' }), 'k', 'holder');
     expect(unknownId.released).toBe(false);
+    // The fast path said "nothing to replace" once: the ordinary save does not ask it again.
+    expect(backend.calls).toEqual(['replaceAndRelease', 'insert']);
     expect((await store.findTokenById('t3'))?.userSignature?.name).toBe('bob');
     backend.conflict = true;
     expect((await store.lock!.saveAndRelease!(token({ id: 't3', userName: 'bob', refreshToken: 'r9' }), 'k', 'holder')).released).toBe(false);
