@@ -3,7 +3,18 @@ import { rowValues } from './rows.js';
 import { column, lookupKey, quote, sha256 } from './schema.js';
 
 /** Every column but id: a replaced record keeps its id. */
-export const UPDATE_FIELDS = RECORD_FIELDS.filter((field) => field !== 'id');
+const UPDATE_FIELDS = RECORD_FIELDS.filter((field) => field !== 'id');
+
+/** The SET list of every replace of a record in the token table aliased `alias` (every field but id). */
+export function assignments(alias: string): string {
+  return UPDATE_FIELDS.map((field) => `${alias}.${quote(column(field))} = ?`).join(', ');
+}
+
+/** `assignments`' parameters for `record`, in the same order. */
+export function assignedValues(record: TokenRecord): (string | null)[] {
+  const values = rowValues(record);
+  return UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null);
+}
 
 /**
  * The save fast path's UPDATE of the token table aliased `t` (replaceIfSelectable, and the lock's
@@ -16,13 +27,12 @@ export const UPDATE_FIELDS = RECORD_FIELDS.filter((field) => field !== 'id');
 export function fastPathUpdate(alias: string): { set: string; where: string } {
   const userHash = `${alias}.${quote(lookupKey('userName').hashColumn)}`;
   return {
-    set: UPDATE_FIELDS.map((field) => `${alias}.${quote(column(field))} = ?`).join(', '),
+    set: assignments(alias),
     where: `${alias}.${quote(lookupKey('id').hashColumn)} = ? AND (${userHash} IS NULL OR ${userHash} = ?)`,
   };
 }
 
 /** `fastPathUpdate`'s parameters for `record` (which has an id and a user name): `set`'s, then `where`'s. */
 export function fastPathValues(record: TokenRecord): (string | Buffer | null)[] {
-  const values = rowValues(record);
-  return [...UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null), sha256(record.id as string), sha256(record.userName as string)];
+  return [...assignedValues(record), sha256(record.id as string), sha256(record.userName as string)];
 }

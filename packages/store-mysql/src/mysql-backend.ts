@@ -1,14 +1,13 @@
-import type { LookupField, RecordBackend, StoreDiagnostics, TokenRecord } from '@tokenstore/core/store-kit';
-import { RECORD_FIELDS } from '@tokenstore/core/store-kit';
+import { RECORD_FIELDS, type LookupField, type RecordBackend, type StoreDiagnostics, type TokenRecord } from '@tokenstore/core/store-kit';
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { fastPathUpdate, fastPathValues, UPDATE_FIELDS } from './fast-path.js';
+import { assignedValues, fastPathUpdate, fastPathValues } from './fast-path.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { insertRowsInTransaction } from './mysql-bulk.js';
 import { diagnoseMysql } from './mysql-diagnose.js';
 import { MySQLLeaseLock } from './mysql-lock.js';
 import { conflictOr, retriedOnDeadlock, toStoreError } from './mysql-errors.js';
 import { recordFromRow, rowValues } from './rows.js';
-import { COLUMN_LIST, LOOKUP_KEYS, column, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
+import { COLUMN_LIST, LOOKUP_KEYS, lookupKey, quote, sha256, type SchemaNames } from './schema.js';
 
 /** Statement parameters as mysql2's `execute` takes them. */
 export type Params = (string | number | Buffer | null)[];
@@ -43,7 +42,6 @@ export class MySQLBackend implements RecordBackend {
     const userHash = quote(lookupKey('userName').hashColumn);
     const ownerIs = `${userHash} <=> ?`;
     const fastPath = fastPathUpdate('t');
-    const update = `UPDATE ${t} SET ${UPDATE_FIELDS.map((f) => `${quote(column(f))} = ?`).join(', ')} WHERE ${idHash} = ?`;
     this.#sql = {
       findBy,
       // A plain INSERT, not INSERT ... ON DUPLICATE KEY UPDATE: on a duplicate id or user name that
@@ -52,7 +50,7 @@ export class MySQLBackend implements RecordBackend {
       insert: `INSERT INTO ${t} (${COLUMN_LIST}) VALUES (${RECORD_FIELDS.map(() => '?').join(', ')})`,
       // InnoDB's UPDATE reads the latest committed row under its row lock, so the owner check and the
       // write are one atomic step: two saves can never both take one unbound record.
-      replaceIfUser: `${update} AND ${ownerIs}`,
+      replaceIfUser: `UPDATE ${t} AS t SET ${fastPath.set} WHERE t.${idHash} = ? AND t.${ownerIs}`,
       // The save fast path (replaceIfSelectable): the record with this id if it has no user or this one,
       // checked and written under the row lock like replaceIfUser.
       replaceIfSelectable: `UPDATE ${t} AS t SET ${fastPath.set} WHERE ${fastPath.where}`,
@@ -103,10 +101,8 @@ export class MySQLBackend implements RecordBackend {
   }
 
   async replace(id: string, record: TokenRecord, expectedUserName: string | null): Promise<boolean> {
-    const values = rowValues({ ...record, id });
-    const assignments = UPDATE_FIELDS.map((field) => values[RECORD_FIELDS.indexOf(field)] ?? null);
     const where: Params = [sha256(id), expectedUserName === null ? null : sha256(expectedUserName)];
-    const result = await this.#write(this.#sql.replaceIfUser, [...assignments, ...where]);
+    const result = await this.#write(this.#sql.replaceIfUser, [...assignedValues({ ...record, id }), ...where]);
     if (result.affectedRows > 0) return true;
     // Without the FOUND_ROWS client flag (mysql2 sets it by default, an app's pool may not), an UPDATE
     // that changes nothing reports 0 rows: ask whether the record is there (and still has that owner;
