@@ -37,13 +37,23 @@ async function leaseRows(table: string): Promise<number> {
   return Number(rows[0]?.n);
 }
 
+/** A store on `pool` (the test's own, as an app's); afterwards it is closed, the pool ended, the tables dropped. */
+async function withStoreOn(pool: mysql.Pool, body: (store: MySQLStore) => Promise<void>): Promise<void> {
+  const table = uniqueName('sar');
+  const store = new MySQLStore({ pool, table });
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+    await pool.end();
+    await dropStoreTables(admin, table);
+  }
+}
+
 describe('MySQLStore lock.saveAndRelease', () => {
   it('one statement saves and releases; the next owner takes the lease at once', async () => {
-    const table = uniqueName('sar');
     const log: string[] = [];
-    const pool = loggedPool(log);
-    const store = new MySQLStore({ pool, table });
-    try {
+    await withStoreOn(loggedPool(log), async (store) => {
       await store.saveToken(token('t1', 'r0'));
       expect(await store.lock.acquire('k', 'holder', 60_000)).toBe(true);
       log.length = 0;
@@ -58,11 +68,7 @@ describe('MySQLStore lock.saveAndRelease', () => {
       // The next owner's lease is its own: the holder's late release does not free it.
       await store.lock.release('k', 'holder');
       expect(await store.lock.acquire('k', 'third', 60_000)).toBe(false);
-    } finally {
-      await store.close();
-      await pool.end();
-      await dropStoreTables(admin, table);
-    }
+    });
   });
 
   it("releases only its owner's lease, and saves all the same", async () => {
@@ -92,10 +98,7 @@ describe('MySQLStore lock.saveAndRelease', () => {
   });
 
   it('on a pool without FOUND_ROWS (changed rows counted), an unchanged save still releases, or falls back', async () => {
-    const table = uniqueName('sar');
-    const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, flags: ['-FOUND_ROWS'] });
-    const store = new MySQLStore({ pool, table });
-    try {
+    await withStoreOn(mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, flags: ['-FOUND_ROWS'] }), async (store) => {
       const saved = token('t1', 'r0');
       await store.saveToken(saved);
       // The token row does not change, the lease row does: the lease is released.
@@ -108,11 +111,7 @@ describe('MySQLStore lock.saveAndRelease', () => {
       expect(again?.released).toBe(false);
       expect(again?.token.refreshToken).toBe('r0');
       expect(await store.lock.acquire('k', 'third', 60_000)).toBe(false);
-    } finally {
-      await store.close();
-      await pool.end();
-      await dropStoreTables(admin, table);
-    }
+    });
   });
 
   it('released rows do not pile up: they are deleted in batches, and the rest on close', async () => {
